@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import cors from '@fastify/cors';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { systemClock, type Clock } from '@memberloop/shared';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config';
+import type { Database } from './db/client';
+import type { ServiceDeps } from './deps';
+import { registerAuth, type PrincipalChecks } from './http/auth';
+import { registerErrorHandling } from './http/errors';
+import { healthRoutes } from './http/health.routes';
+import { brandsRoutes, createBrandsService } from './modules/brands';
+import { createMembersService, membersRoutes } from './modules/members';
+import { createWechatClient, type WechatClient } from './modules/wechat';
+
+export interface AppOptions {
+  config: Config;
+  database: Database;
+  clock?: Clock;
+  wechat?: WechatClient;
+  /** pino options, or false for no logs (tests) */
+  logger?: boolean | object;
+}
+
+export function buildServices(deps: ServiceDeps) {
+  const brands = createBrandsService(deps);
+  const members = createMembersService(deps, brands);
+  return { brands, members };
+}
+
+export type Services = ReturnType<typeof buildServices>;
+
+/** The whole HTTP API over one database; `main.ts` listens, tests use `app.inject`. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance & { services: Services }> {
+  const { config, database } = options;
+  const clock = options.clock ?? systemClock;
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: config.logLevel,
+      redact: { paths: ['req.headers.authorization', '*.password', '*.phone', '*.openid', '*.sessionKey'], censor: '[redacted]' },
+    },
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.env === 'production',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const wechat =
+    options.wechat ??
+    createWechatClient({ ...config.wechat, clock, logger: app.log.child({ module: 'wechat' }) });
+  const services = buildServices({ db: database.db, clock, wechat, config });
+  const checks: PrincipalChecks = {
+    staff: (claims) => services.brands.currentStaffClaims(claims),
+    member: (claims) => services.members.checkMemberClaims(claims),
+  };
+
+  registerErrorHandling(app);
+  await app.register(cors, { origin: config.corsOrigins === '*' ? true : config.corsOrigins, maxAge: 600 });
+  await registerAuth(app, config.jwt.secret);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'memberloop API', version: '0.1.0', description: 'Members, stores, staff and WeChat sign-in for brands in China.' },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes, { ping: database.ping, databaseKind: database.kind });
+  await app.register(brandsRoutes, { services: { brands: services.brands, staffTokenTtlSeconds: config.jwt.staffTtlSeconds }, checks });
+  await app.register(membersRoutes, { services: { members: services.members, memberTokenTtlSeconds: config.jwt.memberTtlSeconds }, checks });
+
+  if (config.miniappH5Dir && existsSync(config.miniappH5Dir)) {
+    await app.register(fastifyStatic, { root: config.miniappH5Dir, prefix: '/h5/', decorateReply: false });
+  }
+
+  return Object.assign(app, { services });
+}

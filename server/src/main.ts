@@ -1,0 +1,68 @@
+import { systemClock } from '@memberloop/shared';
+import { buildApp } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { connectDatabase } from './db/connect';
+import { seedDemo, type DemoSummary } from './demo/seed-demo';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const database = await connectDatabase(config);
+  const app = await buildApp({ config, database });
+  const started = Date.now();
+  await database.migrate();
+  app.log.info({ database: database.kind, ms: Date.now() - started }, 'migrations applied');
+
+  let demo: DemoSummary | undefined;
+  if (config.demoSeed) {
+    demo = await seedDemo(database.db, systemClock, config.wechat.appId, (message) => app.log.info({ seed: 'demo' }, message));
+  }
+
+  let closing = false;
+  const close = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void close('SIGINT'));
+  process.on('SIGTERM', () => void close('SIGTERM'));
+
+  await app.listen({ host: config.host, port: config.port });
+  if (demo) printDemo(config, demo);
+}
+
+function printDemo(config: Config, demo: DemoSummary): void {
+  const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  const lines = [
+    '',
+    'memberloop is up',
+    `  API            ${base}`,
+    `  API docs       ${base}/docs`,
+    `  health         ${base}/health   ${base}/ready`,
+    ...(config.miniappH5Dir ? [`  mini-program   ${base}/h5/  (H5 build)`] : []),
+    `  demo brand     ${demo.brandCode} (${demo.brandId}), ${demo.members} demo members`,
+    '  staff logins   (POST /auth/staff/login with brandCode "demo")',
+    ...demo.logins.map((login) => `    ${login.role.padEnd(9)} ${login.username.padEnd(9)} ${login.password}`),
+    '  join codes     (scene to pass to POST /auth/member/login)',
+    ...demo.stores.map((store) => `    ${store.name}  ${store.joinScene}`),
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+export { recordAudit, type AuditEntry } from './audit.repository';
+export { auditActor } from './audit-actor';
