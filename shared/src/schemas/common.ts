@@ -17,7 +17,7 @@ export const IdOf = (kind: IdKind, description?: string) =>
   Type.String({ pattern: idPattern(kind), description: description ?? `${kind} id` });
 
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 instant, UTC' });
-export const CalendarDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+export const CalendarDate = Type.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 

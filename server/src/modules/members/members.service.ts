@@ -1,4 +1,6 @@
 import {
+  businessDate,
+  isCalendarDate,
   maskPhone,
   newId,
   normalizeCnMobile,
@@ -161,6 +163,9 @@ export function createMembersService({ db, clock, wechat }: ServiceDeps, brands:
     },
 
     async updateProfile(context: MemberContext, body: UpdateProfileBody) {
+      if (body.birthday && (!isCalendarDate(body.birthday) || body.birthday < '1900-01-01' || body.birthday > businessDate(clock.now()))) {
+        throw new AppError('VALIDATION_FAILED', 'birthday must be a real date in the past', [{ path: 'body/birthday', message: 'not a real past date' }]);
+      }
       return withTransaction(db, async (tx) => {
         await existingMember(tx, context.brandId, context.actor.memberId, true);
         return toProfile(await repo.updateMember(tx, context.brandId, context.actor.memberId, body, clock.now()));
