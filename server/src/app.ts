@@ -11,6 +11,7 @@ import type { Database } from './db/client';
 import type { ServiceDeps } from './deps';
 import { registerAuth, type PrincipalChecks } from './http/auth';
 import { registerErrorHandling } from './http/errors';
+import { registerInputGuards } from './http/input-guards';
 import { healthRoutes } from './http/health.routes';
 import { brandsRoutes, createBrandsService } from './modules/brands';
 import { createMembersService, membersRoutes } from './modules/members';
@@ -44,6 +45,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
     },
     bodyLimit: 1024 * 1024,
     trustProxy: config.env === 'production',
+    // errors the router raises before any hook runs (malformed URL, over-long path parameter)
+    frameworkErrors: (error, _request, reply) => {
+      reply.status(400).send({ code: 'VALIDATION_FAILED', message: error.message });
+    },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -57,6 +62,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   };
 
   registerErrorHandling(app);
+  registerInputGuards(app);
   await app.register(cors, { origin: config.corsOrigins === '*' ? true : config.corsOrigins, maxAge: 600 });
   await registerAuth(app, config.jwt.secret);
   await app.register(swagger, {

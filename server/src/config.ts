@@ -124,11 +124,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-function describe(schema: { type?: unknown; minimum?: number; maximum?: number; pattern?: string; anyOf?: { const?: unknown }[] }, fallback: string): string {
+function describe(
+  schema: { type?: unknown; minimum?: number; maximum?: number; minLength?: number; pattern?: string; anyOf?: { const?: unknown }[] },
+  fallback: string,
+): string {
   if (schema.anyOf) return `must be one of ${schema.anyOf.map((option) => option.const).join(', ')}`;
   if (schema.type === 'integer') return `must be an integer from ${schema.minimum} to ${schema.maximum}`;
   if (schema.type === 'boolean') return 'must be true or false';
   if (schema.pattern) return `must match ${schema.pattern}`;
+  if (schema.minLength) return `must be at least ${schema.minLength} characters`;
   return fallback.toLowerCase();
 }
 

@@ -1,6 +1,6 @@
 import fastifyJwt from '@fastify/jwt';
 import type { StaffRole } from '@memberloop/shared';
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { AppError } from './errors';
 
 export interface MemberClaims {
@@ -68,8 +68,8 @@ async function verifiedClaims(request: FastifyRequest): Promise<TokenClaims> {
   }
 }
 
-/** preHandler: a member's token; sets request.context. */
-export function requireMember(checks: PrincipalChecks): preHandlerAsyncHookHandler {
+/** onRequest hook: a member's token; sets request.context. */
+export function requireMember(checks: PrincipalChecks): onRequestAsyncHookHandler {
   return async (request) => {
     const claims = await verifiedClaims(request);
     if (claims.kind !== 'member') throw new AppError('FORBIDDEN', 'This needs a member token');
@@ -78,8 +78,8 @@ export function requireMember(checks: PrincipalChecks): preHandlerAsyncHookHandl
   };
 }
 
-/** preHandler: a staff token with one of `roles` (admin may do everything an operator may). */
-export function requireStaff(checks: PrincipalChecks, roles: readonly StaffRole[]): preHandlerAsyncHookHandler {
+/** onRequest hook: a staff token with one of `roles` (admin may do everything an operator may). */
+export function requireStaff(checks: PrincipalChecks, roles: readonly StaffRole[]): onRequestAsyncHookHandler {
   return async (request) => {
     const claims = await verifiedClaims(request);
     if (claims.kind !== 'staff') throw new AppError('FORBIDDEN', 'This needs a staff token');

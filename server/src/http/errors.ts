@@ -1,5 +1,6 @@
 import { ERRORS, type ErrorCode } from '@memberloop/shared';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { sqlState } from '../db/transaction';
 
 /** An expected failure with a stable code; its HTTP status comes from ERRORS in @memberloop/shared. */
 export class AppError extends Error {
@@ -13,6 +14,12 @@ export class AppError extends Error {
     this.name = 'AppError';
     this.status = ERRORS[code].status;
   }
+}
+
+/** SQLSTATE class 22: a value the database cannot take (out of range, bad date, NUL byte). */
+function isDataException(error: unknown): boolean {
+  const state = sqlState(error);
+  return state !== undefined && state.startsWith('22');
 }
 
 export const isAppError = (error: unknown): error is AppError => error instanceof AppError;
@@ -64,6 +71,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
         message: issue.message ?? 'is invalid',
       }));
       return reply.status(400).send({ code: 'VALIDATION_FAILED', message: fastifyError.message, details });
+    }
+    if (isDataException(error)) {
+      // the database refused a value our validation let through: the client's input, not our failure
+      request.log.warn({ err: error }, 'database refused input');
+      return reply.status(400).send({ code: 'VALIDATION_FAILED', message: 'A value in the request is out of range or malformed' });
     }
     const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
     const status = mapped ? ERRORS[mapped].status : fastifyError.statusCode;

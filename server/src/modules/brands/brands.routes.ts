@@ -55,74 +55,74 @@ export const brandsRoutes: RoutesPlugin<{ brands: BrandsService; staffTokenTtlSe
 
   app.get(
     '/staff/me',
-    { preHandler: anyStaff, schema: { tags: ['staff'], summary: 'The signed-in staff account and brand', security: bearerAuth, response: { 200: Type.Object({ staff: Staff, brand: Brand }), ...errorResponses } } },
+    { onRequest: anyStaff, schema: { tags: ['staff'], summary: 'The signed-in staff account and brand', security: bearerAuth, response: { 200: Type.Object({ staff: Staff, brand: Brand }), ...errorResponses } } },
     async (request) => brands.me(staffContext(request)),
   );
 
   app.get(
     '/brand',
-    { preHandler: anyStaff, schema: { tags: ['brands'], summary: 'The staff member’s brand', security: bearerAuth, response: { 200: Brand, ...errorResponses } } },
+    { onRequest: anyStaff, schema: { tags: ['brands'], summary: 'The staff member’s brand', security: bearerAuth, response: { 200: Brand, ...errorResponses } } },
     async (request) => brands.getBrand(staffContext(request)),
   );
 
   app.patch(
     '/brand',
-    { preHandler: admin, schema: { tags: ['brands'], summary: 'Rename the brand or change its time zone', security: bearerAuth, body: UpdateBrandBody, response: { 200: Brand, ...errorResponses } } },
+    { onRequest: admin, schema: { tags: ['brands'], summary: 'Rename the brand or change its time zone', security: bearerAuth, body: UpdateBrandBody, response: { 200: Brand, ...errorResponses } } },
     async (request) => brands.updateBrand(staffContext(request), request.body),
   );
 
   app.get(
     '/stores',
-    { preHandler: anyStaff, schema: { tags: ['stores'], summary: 'Stores (a clerk sees their own)', security: bearerAuth, response: { 200: Type.Array(Store), ...errorResponses } } },
+    { onRequest: anyStaff, schema: { tags: ['stores'], summary: 'Stores (a clerk sees their own)', security: bearerAuth, response: { 200: Type.Array(Store), ...errorResponses } } },
     async (request) => brands.listStores(staffContext(request)),
   );
 
   app.post(
     '/stores',
-    { preHandler: admin, schema: { tags: ['stores'], summary: 'Open a store', security: bearerAuth, body: CreateStoreBody, response: { 201: Store, ...errorResponses } } },
+    { onRequest: admin, schema: { tags: ['stores'], summary: 'Open a store', security: bearerAuth, body: CreateStoreBody, response: { 201: Store, ...errorResponses } } },
     async (request, reply) => reply.status(201).send(await brands.createStore(staffContext(request), request.body)),
   );
 
   app.get(
     '/stores/:storeId',
-    { preHandler: anyStaff, schema: { tags: ['stores'], security: bearerAuth, params: StoreParams, response: { 200: Store, ...errorResponses } } },
+    { onRequest: anyStaff, schema: { tags: ['stores'], security: bearerAuth, params: StoreParams, response: { 200: Store, ...errorResponses } } },
     async (request) => brands.getStore(staffContext(request), request.params.storeId),
   );
 
   app.patch(
     '/stores/:storeId',
-    { preHandler: admin, schema: { tags: ['stores'], summary: 'Rename, move or disable a store', security: bearerAuth, params: StoreParams, body: UpdateStoreBody, response: { 200: Store, ...errorResponses } } },
+    { onRequest: admin, schema: { tags: ['stores'], summary: 'Rename, move or disable a store', security: bearerAuth, params: StoreParams, body: UpdateStoreBody, response: { 200: Store, ...errorResponses } } },
     async (request) => brands.updateStore(staffContext(request), request.params.storeId, request.body),
   );
 
   app.get(
     '/staff',
-    { preHandler: office, schema: { tags: ['staff'], summary: 'Staff accounts of the brand', security: bearerAuth, response: { 200: Type.Array(Staff), ...errorResponses } } },
+    { onRequest: office, schema: { tags: ['staff'], summary: 'Staff accounts of the brand', security: bearerAuth, response: { 200: Type.Array(Staff), ...errorResponses } } },
     async (request) => brands.listStaff(staffContext(request)),
   );
 
   app.post(
     '/staff',
-    { preHandler: admin, schema: { tags: ['staff'], summary: 'Create a staff account', security: bearerAuth, body: CreateStaffBody, response: { 201: Staff, ...errorResponses } } },
+    { onRequest: admin, schema: { tags: ['staff'], summary: 'Create a staff account', security: bearerAuth, body: CreateStaffBody, response: { 201: Staff, ...errorResponses } } },
     async (request, reply) => reply.status(201).send(await brands.createStaff(staffContext(request), request.body)),
   );
 
   app.get(
     '/staff/:staffId',
-    { preHandler: anyStaff, schema: { tags: ['staff'], security: bearerAuth, params: StaffParams, response: { 200: Staff, ...errorResponses } } },
+    { onRequest: anyStaff, schema: { tags: ['staff'], security: bearerAuth, params: StaffParams, response: { 200: Staff, ...errorResponses } } },
     async (request) => brands.getStaff(staffContext(request), request.params.staffId),
   );
 
   app.patch(
     '/staff/:staffId',
-    { preHandler: admin, schema: { tags: ['staff'], summary: 'Change role, stores, password or status', security: bearerAuth, params: StaffParams, body: UpdateStaffBody, response: { 200: Staff, ...errorResponses } } },
+    { onRequest: admin, schema: { tags: ['staff'], summary: 'Change role, stores, password or status', security: bearerAuth, params: StaffParams, body: UpdateStaffBody, response: { 200: Staff, ...errorResponses } } },
     async (request) => brands.updateStaff(staffContext(request), request.params.staffId, request.body),
   );
 
   app.post(
     '/join-scenes',
     {
-      preHandler: anyStaff,
+      onRequest: anyStaff,
       schema: {
         tags: ['join codes'],
         summary: 'Get the join code (mini-program code) of a store, a clerk or a campaign',
@@ -137,14 +137,14 @@ export const brandsRoutes: RoutesPlugin<{ brands: BrandsService; staffTokenTtlSe
 
   app.get(
     '/join-scenes',
-    { preHandler: anyStaff, schema: { tags: ['join codes'], security: bearerAuth, response: { 200: Type.Array(JoinScene), ...errorResponses } } },
+    { onRequest: anyStaff, schema: { tags: ['join codes'], security: bearerAuth, response: { 200: Type.Array(JoinScene), ...errorResponses } } },
     async (request) => brands.listJoinScenes(staffContext(request)),
   );
 
   app.get(
     '/join-scenes/:joinSceneId/code',
     {
-      preHandler: anyStaff,
+      onRequest: anyStaff,
       schema: {
         tags: ['join codes'],
         summary: 'The mini-program code image (PNG or JPEG) of a join scene',

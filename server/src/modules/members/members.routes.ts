@@ -45,32 +45,32 @@ export const membersRoutes: RoutesPlugin<{ members: MembersService; memberTokenT
 
   app.get(
     '/members/me',
-    { preHandler: member, schema: { tags: ['members'], summary: 'My profile (phone in full)', security: bearerAuth, response: { 200: MemberProfile, ...errorResponses } } },
+    { onRequest: member, schema: { tags: ['members'], summary: 'My profile (phone in full)', security: bearerAuth, response: { 200: MemberProfile, ...errorResponses } } },
     async (request) => members.profile(memberContext(request)),
   );
 
   app.patch(
     '/members/me',
-    { preHandler: member, schema: { tags: ['members'], summary: 'Change my nickname or birthday', security: bearerAuth, body: UpdateProfileBody, response: { 200: MemberProfile, ...errorResponses } } },
+    { onRequest: member, schema: { tags: ['members'], summary: 'Change my nickname or birthday', security: bearerAuth, body: UpdateProfileBody, response: { 200: MemberProfile, ...errorResponses } } },
     async (request) => members.updateProfile(memberContext(request), request.body),
   );
 
   app.put(
     '/members/me/marketing-consent',
-    { preHandler: member, schema: { tags: ['members'], summary: 'Opt in to or out of marketing messages', security: bearerAuth, body: ConsentBody, response: { 200: MemberProfile, ...errorResponses } } },
+    { onRequest: member, schema: { tags: ['members'], summary: 'Opt in to or out of marketing messages', security: bearerAuth, body: ConsentBody, response: { 200: MemberProfile, ...errorResponses } } },
     async (request) => members.setMarketingConsent(memberContext(request), request.body.granted),
   );
 
   app.get(
     '/members/me/marketing-consent',
-    { preHandler: member, schema: { tags: ['members'], summary: 'My consent and its history', security: bearerAuth, response: { 200: ConsentHistory, ...errorResponses } } },
+    { onRequest: member, schema: { tags: ['members'], summary: 'My consent and its history', security: bearerAuth, response: { 200: ConsentHistory, ...errorResponses } } },
     async (request) => members.consentHistory(memberContext(request)),
   );
 
   app.post(
     '/members/me/phone',
     {
-      preHandler: member,
+      onRequest: member,
       schema: { tags: ['members'], summary: 'Bind my phone with the code from the phone-number button', security: bearerAuth, body: BindPhoneByWechatBody, response: { 200: MemberProfile, ...errorResponses } },
     },
     async (request) => members.bindPhoneByWechat(memberContext(request), request.body.code),
@@ -79,7 +79,7 @@ export const membersRoutes: RoutesPlugin<{ members: MembersService; memberTokenT
   app.get(
     '/members',
     {
-      preHandler: anyStaff,
+      onRequest: anyStaff,
       schema: { tags: ['members'], summary: 'Members of the brand (clerks: by phone only); phones masked', security: bearerAuth, querystring: MemberListQuery, response: { 200: Page(MemberStaffView), ...errorResponses } },
     },
     async (request) => members.list(staffContext(request), request.query),
@@ -87,14 +87,14 @@ export const membersRoutes: RoutesPlugin<{ members: MembersService; memberTokenT
 
   app.get(
     '/members/:memberId',
-    { preHandler: anyStaff, schema: { tags: ['members'], summary: 'A member, phone masked', security: bearerAuth, params: MemberParams, response: { 200: MemberStaffView, ...errorResponses } } },
+    { onRequest: anyStaff, schema: { tags: ['members'], summary: 'A member, phone masked', security: bearerAuth, params: MemberParams, response: { 200: MemberStaffView, ...errorResponses } } },
     async (request) => members.staffView(staffContext(request), request.params.memberId),
   );
 
   app.put(
     '/members/:memberId/phone',
     {
-      preHandler: anyStaff,
+      onRequest: anyStaff,
       schema: { tags: ['members'], summary: 'Bind the phone a member gives at the counter', security: bearerAuth, params: MemberParams, body: ClerkBindPhoneBody, response: { 200: MemberStaffView, ...errorResponses } },
     },
     async (request) => members.bindPhoneByClerk(staffContext(request), request.params.memberId, request.body),
