@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { systemClock, type Clock } from '@memberloop/shared';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Config } from './config';
 import type { Database } from './db/client';
 import type { ServiceDeps } from './deps';
@@ -47,7 +47,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
     trustProxy: config.env === 'production',
     // errors the router raises before any hook runs (malformed URL, over-long path parameter)
     frameworkErrors: (error, _request, reply) => {
-      reply.status(400).send({ code: 'VALIDATION_FAILED', message: error.message });
+      void (reply as FastifyReply).code(400).send({ code: 'VALIDATION_FAILED', message: error.message });
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -136,8 +136,9 @@ describe('bad input on every route', () => {
       const params = operation.querySchema.length ? operation.querySchema : ['unknown'];
       for (const name of params) {
         for (const value of ['abc', '-5', '99999999999', '%ZZ', '']) {
-          const response = await server.app.inject({ method: 'GET', url: `${url}?${name}=${value}&${name}=${value}`, headers: token ? { authorization: `Bearer ${token}` } : {} });
-          expect({ url: response.request?.url ?? url, ok: response.statusCode < 500 }).toEqual({ url: response.request?.url ?? url, ok: true });
+          const query = `${url}?${name}=${value}&${name}=${value}`;
+          const response = await server.app.inject({ method: 'GET', url: query, headers: token ? { authorization: `Bearer ${token}` } : {} });
+          expect({ query, ok: response.statusCode < 500 }).toEqual({ query, ok: true });
         }
       }
     }
