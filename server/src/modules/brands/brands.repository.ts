@@ -62,18 +62,20 @@ async function storeIdsByStaff(tx: Db, brandId: string, staffIds: string[]): Pro
   return byStaff;
 }
 
+async function withStoreIds(tx: Db, row: StaffRow | undefined): Promise<StaffWithStores | undefined> {
+  if (!row) return undefined;
+  const storeIds = (await storeIdsByStaff(tx, row.brandId, [row.id])).get(row.id) ?? [];
+  return { ...row, storeIds };
+}
+
 export async function findStaff(tx: Db, brandId: string, staffId: string): Promise<StaffWithStores | undefined> {
   const [row] = await tx.select().from(staff).where(and(eq(staff.brandId, brandId), eq(staff.id, staffId)));
-  if (!row) return undefined;
-  const storeIds = (await storeIdsByStaff(tx, brandId, [row.id])).get(row.id) ?? [];
-  return { ...row, storeIds };
+  return withStoreIds(tx, row);
 }
 
 export async function findStaffByUsername(tx: Db, brandId: string, username: string): Promise<StaffWithStores | undefined> {
   const [row] = await tx.select().from(staff).where(and(eq(staff.brandId, brandId), eq(staff.username, username)));
-  if (!row) return undefined;
-  const storeIds = (await storeIdsByStaff(tx, brandId, [row.id])).get(row.id) ?? [];
-  return { ...row, storeIds };
+  return withStoreIds(tx, row);
 }
 
 export async function listStaff(tx: Db, brandId: string): Promise<StaffWithStores[]> {
