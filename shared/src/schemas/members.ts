@@ -56,6 +56,12 @@ export const MemberLoginBody = Type.Object(
     scene: Type.Optional(
       Type.String({ minLength: 1, maxLength: 32, description: 'the scene of the scanned mini-program code' }),
     ),
+    join: Type.Optional(
+      Type.Boolean({
+        default: true,
+        description: 'true: join (accepting the membership terms) when not yet a member; false: sign in only, MEMBER_NOT_FOUND for non-members',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

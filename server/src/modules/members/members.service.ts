@@ -55,7 +55,7 @@ export function createMembersService({ db, clock, wechat }: ServiceDeps, brands:
   }
 
   /** Finds the member of this WeChat user (openid, then unionid) or creates one with the join scene; safe under concurrent logins. */
-  async function findOrCreateByWechat(tx: Tx, brandId: string, session: WechatSession, scene: JoinScene | null) {
+  async function findOrCreateByWechat(tx: Tx, brandId: string, session: WechatSession, scene: JoinScene | null, join: boolean) {
     const at = clock.now();
     const byOpenid = await repo.findIdentityByOpenid(tx, brandId, wechat.appId, session.openid);
     if (byOpenid) {
@@ -69,6 +69,7 @@ export function createMembersService({ db, clock, wechat }: ServiceDeps, brands:
       await repo.insertIdentityIfAbsent(tx, { id: newId('memberIdentity', at.getTime()), memberId: byUnionid.memberId, ...identity });
       return { member: await existingMember(tx, brandId, byUnionid.memberId), isNew: false };
     }
+    if (!join) throw new AppError('MEMBER_NOT_FOUND', 'Not a member yet: join first');
     const member = await repo.insertMember(tx, {
       id: newId('member', at.getTime()),
       brandId,
@@ -145,7 +146,7 @@ export function createMembersService({ db, clock, wechat }: ServiceDeps, brands:
       } catch (error) {
         throw wechatFailure(error);
       }
-      const { member, isNew } = await withTransaction(db, (tx) => findOrCreateByWechat(tx, brandId, session, scene));
+      const { member, isNew } = await withTransaction(db, (tx) => findOrCreateByWechat(tx, brandId, session, scene, body.join ?? true));
       if (member.status !== 'active') throw new AppError('MEMBER_DISABLED');
       const claims: MemberClaims = { kind: 'member', sub: member.id, brandId };
       return { member: toProfile(member), isNew, claims };

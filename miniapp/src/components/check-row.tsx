@@ -1,0 +1,24 @@
+import { Text, View } from '@tarojs/components';
+import './check-row.scss';
+import type { ReactNode } from 'react';
+
+interface CheckRowProps {
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  children: ReactNode;
+}
+
+/**
+ * A tappable tick box with its label. Built from views because a weapp <checkbox> only reports
+ * changes through a <checkbox-group>, which makes a single controlled box awkward.
+ */
+export function CheckRow({ checked, onChange, children }: CheckRowProps) {
+  return (
+    <View className="check-row" role="checkbox" aria-checked={checked} onClick={() => onChange(!checked)}>
+      <View className={checked ? 'check-row__box check-row__box--on' : 'check-row__box'}>
+        {checked ? <Text className="check-row__tick">✓</Text> : null}
+      </View>
+      <View className="check-row__label">{children}</View>
+    </View>
+  );
+}

@@ -1,0 +1,5 @@
+import { resetTaroStub } from './stubs/taro';
+
+beforeEach(() => {
+  resetTaroStub();
+});
