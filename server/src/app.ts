@@ -63,7 +63,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
 
   registerErrorHandling(app);
   registerInputGuards(app);
-  await app.register(cors, { origin: config.corsOrigins === '*' ? true : config.corsOrigins, maxAge: 600 });
+  await app.register(cors, {
+    origin: config.corsOrigins === '*' ? true : config.corsOrigins,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    maxAge: 600,
+  });
   await registerAuth(app, config.jwt.secret);
   await app.register(swagger, {
     openapi: {

@@ -38,6 +38,19 @@ describe('health, readiness and API docs', () => {
     expect(ui.body).toContain('swagger');
   });
 
+  it('lets the H5 pages call every method from another origin', async () => {
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH']) {
+      const preflight = await server.app.inject({
+        method: 'OPTIONS',
+        url: '/members/me/marketing-consent',
+        headers: { origin: 'http://127.0.0.1:10086', 'access-control-request-method': method, 'access-control-request-headers': 'authorization,content-type' },
+      });
+      expect(preflight.statusCode).toBe(204);
+      expect(preflight.headers['access-control-allow-origin']).toBe('http://127.0.0.1:10086');
+      expect(String(preflight.headers['access-control-allow-methods'])).toContain(method);
+    }
+  });
+
   it('never shows internals on a 5xx', async () => {
     const { buildApp } = await import('../src/app');
     const app = await buildApp({ config: server.config, database: server.database, logger: false });
