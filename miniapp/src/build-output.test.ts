@@ -3,7 +3,7 @@
  *
  * Checks what `taro build --type weapp` and `taro build --type h5` left in dist/ (the package's
  * `test` script builds both first), then boots the H5 build in jsdom from a sub-path against the
- * in-memory fake backend and walks through joining.
+ * in-memory fake backend and walks through joining, from a scanned scene and from the home page.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -144,10 +144,36 @@ const expectedApiBase = (process.env.TARO_APP_API_BASE || 'http://127.0.0.1:3000
         'GET /members/me',
       ]);
       expect(backend.calls[0]?.data).toEqual({ user: 'smoke' });
-      expect(backend.calls[1]?.data).toEqual({ code: 'code-1', scene: 's=ST7K2Q' });
+      expect(backend.calls[1]?.data).toEqual({ code: 'code-1', scene: 's=ST7K2Q', join: true });
       expect(page.window.location.hash).toBe('#/pages/index/index');
       expect(page.text()).toContain('门店扫码入会');
       expect(page.text()).toContain('已开启 · 更新于 2026-11-24 10:00');
+    } finally {
+      page.close();
+    }
+  }, 30_000);
+
+  it('signs a first-time visitor in without joining, then joins from 立即加入 on the home page', async () => {
+    const backend = createFakeBackend();
+    const page = await openH5(backend, 'index.html?user=newbie#/pages/index/index');
+    try {
+      await page.waitForText('您还不是会员');
+      expect(backend.paths()).toEqual(['POST /__dev/login-code', 'POST /auth/member/login']);
+      expect(backend.calls[1]?.data).toEqual({ code: 'code-1', brandCode: 'demo', join: false });
+      expect(backend.members.size).toBe(0);
+
+      await page.click('taro-button-core', /^立即加入$/);
+      await page.waitForText('欢迎加入会员');
+      expect(page.window.location.hash).toBe('#/pages/join/index');
+      await page.click('[role="checkbox"]', /会员协议/);
+      await page.click('taro-button-core', /^加入会员$/);
+
+      await page.waitForText('NO. ');
+      expect(backend.paths().slice(2)).toEqual(['POST /__dev/login-code', 'POST /auth/member/login', 'GET /members/me']);
+      expect(backend.calls[3]?.data).toEqual({ code: 'code-2', brandCode: 'demo', join: true });
+      expect(backend.members.has('newbie')).toBe(true);
+      expect(page.window.location.hash).toBe('#/pages/index/index');
+      expect(page.text()).not.toContain('您还不是会员');
     } finally {
       page.close();
     }

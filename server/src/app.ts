@@ -12,6 +12,7 @@ import type { ServiceDeps } from './deps';
 import { registerAuth, type PrincipalChecks } from './http/auth';
 import { registerErrorHandling } from './http/errors';
 import { registerInputGuards } from './http/input-guards';
+import { loggerOptions } from './http/log-redaction';
 import { healthRoutes } from './http/health.routes';
 import { brandsRoutes, createBrandsService } from './modules/brands';
 import { createMembersService, membersRoutes } from './modules/members';
@@ -39,10 +40,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   const { config, database } = options;
   const clock = options.clock ?? systemClock;
   const app = Fastify({
-    logger: options.logger ?? {
-      level: config.logLevel,
-      redact: { paths: ['req.headers.authorization', '*.password', '*.phone', '*.openid', '*.sessionKey'], censor: '[redacted]' },
-    },
+    logger: options.logger ?? loggerOptions(config.logLevel),
     bodyLimit: 1024 * 1024,
     trustProxy: config.env === 'production',
     // errors the router raises before any hook runs (malformed URL, over-long path parameter)

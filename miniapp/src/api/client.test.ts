@@ -32,7 +32,7 @@ describe('login', () => {
     expect(backend.calls[0]).toMatchObject({
       method: 'POST',
       url: `${API_BASE}/auth/member/login`,
-      data: { code: 'code-1', scene: 's=ST7K2Q' },
+      data: { code: 'code-1', scene: 's=ST7K2Q', join: true },
       header: { 'Content-Type': 'application/json' },
     });
     expect(backend.calls[0]?.header.Authorization).toBeUndefined();
@@ -43,7 +43,27 @@ describe('login', () => {
   it('sends the brand code when there is no scene', async () => {
     const { client } = weappClient(backend);
     await client.login();
-    expect(backend.calls[0]?.data).toEqual({ code: 'code-1', brandCode: 'demo' });
+    expect(backend.calls[0]?.data).toEqual({ code: 'code-1', brandCode: 'demo', join: true });
+  });
+
+  it('signs in only with join: false, and a non-member gets MEMBER_NOT_FOUND', async () => {
+    const { client } = weappClient(backend);
+    await expect(client.login(undefined, { join: false })).rejects.toMatchObject({ code: 'MEMBER_NOT_FOUND', status: 404 });
+    expect(backend.calls[0]?.data).toEqual({ code: 'code-1', brandCode: 'demo', join: false });
+    expect(backend.members.size).toBe(0);
+    expect(client.hasSession()).toBe(false);
+
+    await expect(client.login('s=ST7K2Q', { join: false })).rejects.toMatchObject({ code: 'MEMBER_NOT_FOUND' });
+    expect(backend.calls[1]?.data).toEqual({ code: 'code-2', scene: 's=ST7K2Q', join: false });
+    expect(backend.members.size).toBe(0);
+  });
+
+  it('signs in an existing member with join: false', async () => {
+    const seeded = backend.seedMember('wx-user');
+    const { client } = weappClient(backend);
+    const result = await client.login(undefined, { join: false });
+    expect(result).toMatchObject({ isNew: false, member: { id: seeded.id } });
+    expect(client.hasSession()).toBe(true);
   });
 
   it('recognises a returning member', async () => {
@@ -91,14 +111,43 @@ describe('member calls', () => {
   let wxLogin: jest.Mock;
   beforeEach(() => {
     backend = createFakeBackend();
+    backend.seedMember('wx-user');
     ({ client, wxLogin } = weappClient(backend));
   });
 
-  it('log in first when there is no token, then send it as a bearer token', async () => {
+  it('sign in first when there is no token, then send it as a bearer token', async () => {
     const me = await client.getMe();
     expect(me.id).toMatch(/^mbr_/);
     expect(backend.paths()).toEqual(['POST /auth/member/login', 'GET /members/me']);
+    expect(backend.calls[0]?.data).toEqual({ code: expect.any(String), brandCode: 'demo', join: false });
     expect(backend.calls[1]?.header.Authorization).toMatch(/^Bearer tok-/);
+  });
+
+  it('never join on the implicit sign-in: a non-member gets MEMBER_NOT_FOUND and stays one', async () => {
+    const stranger = weappClient(backend, 'wx-stranger');
+    await expect(stranger.client.getMe()).rejects.toMatchObject({ code: 'MEMBER_NOT_FOUND', status: 404 });
+    await expect(stranger.client.setMarketingConsent(true)).rejects.toMatchObject({ code: 'MEMBER_NOT_FOUND' });
+    expect(backend.paths()).toEqual(['POST /auth/member/login', 'POST /auth/member/login']);
+    expect(backend.calls.map((call) => (call.data as { join?: boolean }).join)).toEqual([false, false]);
+    expect(backend.members.has('wx-stranger')).toBe(false);
+    expect(stranger.client.hasSession()).toBe(false);
+  });
+
+  it('share one sign-in between a non-member\'s calls made at the same time', async () => {
+    const stranger = weappClient(backend, 'wx-stranger');
+    const results = await Promise.allSettled([stranger.client.getMe(), stranger.client.getMe()]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(stranger.wxLogin).toHaveBeenCalledTimes(1);
+    expect(backend.members.has('wx-stranger')).toBe(false);
+  });
+
+  it('join through the explicit login, after which member calls work', async () => {
+    const stranger = weappClient(backend, 'wx-stranger');
+    await expect(stranger.client.getMe()).rejects.toMatchObject({ code: 'MEMBER_NOT_FOUND' });
+    const joined = await stranger.client.login();
+    expect(joined.isNew).toBe(true);
+    expect((await stranger.client.getMe()).id).toBe(joined.member.id);
+    expect(stranger.wxLogin).toHaveBeenCalledTimes(2);
   });
 
   it('reuse the stored token', async () => {
@@ -113,7 +162,7 @@ describe('member calls', () => {
     expect(backend.paths().filter((p) => p === 'POST /auth/member/login')).toHaveLength(1);
   });
 
-  it('log in again once when the token is refused', async () => {
+  it('sign in again once, without joining, when the token is refused', async () => {
     await client.getMe();
     backend.expireTokens();
     const me = await client.getMe();
@@ -125,6 +174,15 @@ describe('member calls', () => {
       'POST /auth/member/login',
       'GET /members/me',
     ]);
+    expect((backend.calls[3]?.data as { join?: boolean }).join).toBe(false);
+  });
+
+  it('report MEMBER_NOT_FOUND when the membership is gone by the time it signs in again', async () => {
+    await client.getMe();
+    backend.expireTokens();
+    backend.members.delete('wx-user');
+    await expect(client.getMe()).rejects.toMatchObject({ code: 'MEMBER_NOT_FOUND' });
+    expect(backend.members.has('wx-user')).toBe(false);
   });
 
   it('give up after one re-login', async () => {
@@ -220,6 +278,8 @@ describe('H5 login codes', () => {
 
   it('drops the stored token when the URL switches to another user', async () => {
     const backend = createFakeBackend();
+    backend.seedMember('alice');
+    backend.seedMember('bob');
     const { client, go } = h5(backend, 'http://h/?user=alice#/pages/index/index');
     const alice = await client.getMe();
     go('http://h/?user=bob#/pages/index/index');

@@ -14,10 +14,12 @@ export interface ApiClientDeps {
 
 export interface ApiClient {
   /**
-   * Logs in with a fresh WeChat code and stores the token. With a scene the server records where
-   * a new member joined; without one the member joins (or returns to) the configured brand.
+   * Logs in with a fresh WeChat code and stores the token, with the scanned scene or, without one,
+   * the configured brand. `join: true` (the default) joins: only the join page calls it that way,
+   * after the shopper ticked 会员协议; the server then creates the member if need be and records
+   * the scene. `join: false` only signs in an existing member and rejects with MEMBER_NOT_FOUND
+   * for anyone else, creating nothing.
    */
-  /** Joins (or signs in a returning member) with the scanned scene, or the configured brand without one. */
   login(scene?: string, options?: { join?: boolean }): Promise<MemberLoginResponse>;
   /** True when a usable token is stored (no request is made). */
   hasSession(): boolean;
@@ -28,7 +30,9 @@ export interface ApiClient {
 
 /**
  * The one API client of the mini-program. Every failure rejects with an ApiError; member calls
- * log in first when there is no token, and log in again once when the token is refused.
+ * sign in first when there is no token, and sign in again once when the token is refused. That
+ * implicit sign-in never joins (`join: false`), so a WeChat user who is not a member gets
+ * MEMBER_NOT_FOUND instead of becoming one without accepting the membership terms.
  */
 export function createApiClient({ settings, transport, tokens, loginCode }: ApiClientDeps): ApiClient {
   async function send<T>(method: HttpMethod, path: string, body: unknown, token: string | null): Promise<T> {
@@ -54,10 +58,11 @@ export function createApiClient({ settings, transport, tokens, loginCode }: ApiC
     return result;
   }
 
-  // Calls that need a token share one implicit login instead of each spending a WeChat code.
+  // Calls that need a token share one implicit sign-in instead of each spending a WeChat code.
+  // It signs in only: joining takes the shopper's consent to 会员协议, given on the join page.
   let pendingLogin: Promise<string> | null = null;
   function implicitLogin(): Promise<string> {
-    pendingLogin ??= login()
+    pendingLogin ??= login(undefined, { join: false })
       .then((result) => result.token)
       .finally(() => {
         pendingLogin = null;

@@ -32,13 +32,14 @@ describe('the app client on Taro', () => {
     expect(taro.request.mock.calls[0]?.[0]).toMatchObject({
       url: 'https://api.example.cn/auth/member/login',
       method: 'POST',
-      data: { code: 'code-1', brandCode: 'acme' },
+      data: { code: 'code-1', brandCode: 'acme', join: false },
       dataType: 'json',
     });
   });
 
   it('in weapp keeps the token in Taro storage and uses it', async () => {
     const backend = createFakeBackend();
+    backend.seedMember('wx-1');
     const { api, taro } = loadApi({ TARO_ENV: 'weapp', TARO_APP_API_BASE: undefined, TARO_APP_BRAND_CODE: undefined });
     taro.login.mockImplementation(async () => ({ code: backend.issueCode('wx-1'), errMsg: 'login:ok' }));
     taro.request.mockImplementation((options) => backend.taroRequest(options));
@@ -51,6 +52,7 @@ describe('the app client on Taro', () => {
 
   it('in H5 gets the code from the fake WeChat server for ?user=NAME', async () => {
     const backend = createFakeBackend();
+    const carol = backend.seedMember('carol');
     window.history.replaceState(null, '', '/app/index.html#/pages/index/index?user=carol');
     const { api, taro } = loadApi({ TARO_ENV: 'h5', TARO_APP_FAKE_WECHAT_URL: FAKE_WECHAT });
     taro.request.mockImplementation((options) => backend.taroRequest(options));
@@ -59,7 +61,8 @@ describe('the app client on Taro', () => {
     expect(taro.login).not.toHaveBeenCalled();
     expect(backend.paths()).toEqual(['POST /__dev/login-code', 'POST /auth/member/login', 'GET /members/me']);
     expect(backend.calls[0]?.data).toEqual({ user: 'carol' });
-    expect(backend.members.get('carol')?.id).toBe(me.id);
+    expect(backend.calls[1]?.data).toMatchObject({ brandCode: 'demo', join: false });
+    expect(me.id).toBe(carol.id);
     expect(taro.storedValue('memberloop.h5User')).toBe('carol');
   });
 

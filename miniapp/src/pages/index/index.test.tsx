@@ -1,6 +1,7 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import * as taro from '../../../test/stubs/taro';
 import { createFakeBackend, type FakeBackend } from '../../../test/fake-backend';
+import JoinPage from '../join/index';
 import MemberCenterPage from './index';
 
 let backend: FakeBackend;
@@ -23,13 +24,14 @@ function seed() {
 }
 
 describe('member centre', () => {
-  it('logs in when there is no token and shows the member card', async () => {
+  it('signs in (without joining) when there is no token and shows the member card', async () => {
     seed();
     render(<MemberCenterPage />);
     expect(screen.getByText('正在加载会员信息…')).toBeTruthy();
 
     expect(await screen.findByText('小林')).toBeTruthy();
     expect(backend.paths()).toEqual(['POST /auth/member/login', 'GET /members/me']);
+    expect(backend.calls[0]?.data).toMatchObject({ brandCode: 'demo', join: false });
     expect(screen.getByText('NO. P8R0 T2V4')).toBeTruthy();
     expect(screen.getByText('2026-11-20')).toBeTruthy(); // 17:30 UTC is the next day in Shanghai
     expect(screen.getByTestId('member-phone').textContent).toBe('13812341234');
@@ -89,6 +91,47 @@ describe('member centre', () => {
     backend.failNext('POST /auth/member/login', { status: 400, body: { code: 'WECHAT_CODE_INVALID', message: 'bad' } });
     render(<MemberCenterPage />);
     expect(await screen.findByText('微信登录已失效，请重试')).toBeTruthy();
+  });
+
+  it('offers a first-time visitor to join, without making them a member', async () => {
+    render(<MemberCenterPage />);
+
+    expect(await screen.findByText('您还不是会员，加入即可享受积分与专属优惠')).toBeTruthy();
+    expect(backend.paths()).toEqual(['POST /auth/member/login']);
+    expect(backend.calls[0]?.data).toEqual({ code: 'code-1', brandCode: 'demo', join: false });
+    expect(backend.members.size).toBe(0);
+    expect(taro.storedValue('memberloop.session')).toBeUndefined();
+
+    fireEvent.click(screen.getByRole('button', { name: '立即加入' }));
+    expect(taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/join/index' });
+    expect(backend.members.size).toBe(0);
+  });
+
+  it('shows the member card once a first-time visitor has joined on the join page', async () => {
+    const home = render(<MemberCenterPage />);
+    await screen.findByText('您还不是会员，加入即可享受积分与专属优惠');
+    fireEvent.click(screen.getByRole('button', { name: '立即加入' }));
+    expect(taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/join/index' });
+    home.unmount();
+
+    // The join page, as navigateTo opens it.
+    const join = render(<JoinPage />);
+    const terms = screen.getAllByRole('checkbox').find((el) => /会员协议/.test(el.textContent ?? ''))!;
+    fireEvent.click(terms);
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: '加入会员' }));
+    });
+    await waitFor(() => expect(taro.reLaunch).toHaveBeenCalledWith({ url: '/pages/index/index' }));
+    expect(backend.calls.at(-1)?.data).toEqual({ code: 'code-2', brandCode: 'demo', join: true });
+    expect(backend.members.has('wx-member')).toBe(true);
+    join.unmount();
+
+    // The home page again, as reLaunch opens it: the stored token is used, no new sign-in.
+    render(<MemberCenterPage />);
+    expect(await screen.findByText('尊敬的会员')).toBeTruthy();
+    expect(screen.getByText(/^NO\. /)).toBeTruthy();
+    expect(screen.queryByText('您还不是会员，加入即可享受积分与专属优惠')).toBeNull();
+    expect(backend.paths()).toEqual(['POST /auth/member/login', 'POST /auth/member/login', 'GET /members/me']);
   });
 
   it('offers to join when the signed-in user is not a member', async () => {

@@ -11,7 +11,10 @@ import './index.scss';
 type LoadState =
   | { kind: 'loading' }
   | { kind: 'ready'; member: MemberProfile }
-  /** Signed in, but this WeChat user has no membership (yet, or any more). */
+  /**
+   * This WeChat user is not a member (yet, or any more): the implicit sign-in, which never joins,
+   * or GET /members/me answered MEMBER_NOT_FOUND. Joining happens on the join page.
+   */
   | { kind: 'empty' }
   | { kind: 'error'; message: string };
 

@@ -34,7 +34,7 @@ describe('join page', () => {
 
     await waitFor(() => expect(taro.reLaunch).toHaveBeenCalledWith({ url: '/pages/index/index' }));
     expect(backend.paths()).toEqual(['POST /auth/member/login', 'PUT /members/me/marketing-consent']);
-    expect(backend.calls[0]?.data).toEqual({ code: 'code-1', scene: 's=ST7K2Q' });
+    expect(backend.calls[0]?.data).toEqual({ code: 'code-1', scene: 's=ST7K2Q', join: true });
     expect(backend.members.get('wx-shopper')).toMatchObject({
       joinSource: { type: 'store' },
       marketingConsent: { granted: true },
@@ -64,7 +64,7 @@ describe('join page', () => {
     fireEvent.click(checkbox(/会员协议/));
     await tapJoin();
     await waitFor(() => expect(taro.reLaunch).toHaveBeenCalled());
-    expect(backend.calls[0]?.data).toEqual({ code: 'code-1', brandCode: 'demo' });
+    expect(backend.calls[0]?.data).toEqual({ code: 'code-1', brandCode: 'demo', join: true });
     expect(backend.paths()).not.toContain('PUT /members/me/marketing-consent');
   });
 
@@ -88,7 +88,7 @@ describe('join page', () => {
     fireEvent.click(screen.getByRole('button', { name: '不使用二维码，直接加入' }));
     await tapJoin();
     await waitFor(() => expect(taro.reLaunch).toHaveBeenCalled());
-    expect(backend.calls.at(-1)?.data).toEqual({ code: 'code-2', brandCode: 'demo' });
+    expect(backend.calls.at(-1)?.data).toEqual({ code: 'code-2', brandCode: 'demo', join: true });
   });
 
   it('shows a friendly error and retries', async () => {
@@ -110,7 +110,7 @@ describe('join page', () => {
     fireEvent.click(checkbox(/会员协议/));
     await tapJoin();
     await waitFor(() => expect(taro.reLaunch).toHaveBeenCalled());
-    expect(backend.calls[0]?.data).toEqual({ code: 'code-1', brandCode: 'demo' });
+    expect(backend.calls[0]?.data).toEqual({ code: 'code-1', brandCode: 'demo', join: true });
   });
 
   it('takes the scene from the enter options on a weapp cold start', async () => {
@@ -119,7 +119,7 @@ describe('join page', () => {
     fireEvent.click(checkbox(/会员协议/));
     await tapJoin();
     await waitFor(() => expect(taro.reLaunch).toHaveBeenCalled());
-    expect(backend.calls[0]?.data).toEqual({ code: 'code-1', scene: 'c=K9' });
+    expect(backend.calls[0]?.data).toEqual({ code: 'code-1', scene: 'c=K9', join: true });
   });
 
   it('reads the scene from the browser URL in H5', async () => {
@@ -135,6 +135,6 @@ describe('join page', () => {
     fireEvent.click(checkbox(/会员协议/));
     await tapJoin();
     await waitFor(() => expect(taro.reLaunch).toHaveBeenCalled());
-    expect(backend.calls[0]?.data).toEqual({ code: 'code-1', scene: 's=ST7K2Q' });
+    expect(backend.calls[0]?.data).toEqual({ code: 'code-1', scene: 's=ST7K2Q', join: true });
   });
 });

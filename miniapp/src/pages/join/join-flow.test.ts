@@ -19,7 +19,7 @@ function member(granted: boolean): MemberProfile {
 
 function fakeApi(alreadyGranted = false, isNew = true) {
   const login = jest.fn(
-    async (_scene?: string): Promise<MemberLoginResponse> => ({
+    async (_scene?: string, _options?: { join?: boolean }): Promise<MemberLoginResponse> => ({
       token: 't',
       expiresAt: '2099-01-01T00:00:00Z',
       isNew,
@@ -34,7 +34,7 @@ describe('joinMembership', () => {
   it('logs in with the scene and sets consent when ticked', async () => {
     const api = fakeApi();
     const outcome = await joinMembership(api, { scene: 's=ST7K2Q', marketing: true });
-    expect(api.login).toHaveBeenCalledWith('s=ST7K2Q');
+    expect(api.login).toHaveBeenCalledWith('s=ST7K2Q', { join: true });
     expect(api.setMarketingConsent).toHaveBeenCalledWith(true);
     expect(outcome).toMatchObject({ isNew: true, member: { marketingConsent: { granted: true } } });
   });
@@ -42,7 +42,7 @@ describe('joinMembership', () => {
   it('joins without a scene and leaves consent alone when not ticked', async () => {
     const api = fakeApi();
     await joinMembership(api, { scene: null, marketing: false });
-    expect(api.login).toHaveBeenCalledWith(undefined);
+    expect(api.login).toHaveBeenCalledWith(undefined, { join: true });
     expect(api.setMarketingConsent).not.toHaveBeenCalled();
   });
 

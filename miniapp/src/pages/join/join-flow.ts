@@ -15,14 +15,15 @@ export interface JoinOutcome {
 
 /**
  * Joins (or, for a returning member, logs in) with the scene, then turns marketing consent on if
- * it was ticked. Leaving the box unticked never withdraws a consent given before; that is done
- * with the switch in 会员中心.
+ * it was ticked. Call it only once 会员协议 is ticked: this is the app's one login that joins.
+ * Leaving the marketing box unticked never withdraws a consent given before; that is done with
+ * the switch in 会员中心.
  */
 export async function joinMembership(
   api: Pick<ApiClient, 'login' | 'setMarketingConsent'>,
   choices: JoinChoices,
 ): Promise<JoinOutcome> {
-  const { member, isNew } = await api.login(choices.scene ?? undefined);
+  const { member, isNew } = await api.login(choices.scene ?? undefined, { join: true });
   if (choices.marketing && !member.marketingConsent.granted) {
     return { member: await api.setMarketingConsent(true), isNew };
   }
