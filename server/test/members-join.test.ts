@@ -39,6 +39,21 @@ describe('members join through WeChat login', () => {
     expect(JSON.stringify(first)).not.toContain(server.fake.openidFor('alice'));
   });
 
+  it('signs in without joining when asked to: a non-member gets MEMBER_NOT_FOUND and nothing is created', async () => {
+    const count = async () => (await server.database.db.select({ n: sql<number>`count(*)::int` }).from(members))[0]!.n;
+    const before = await count();
+    const { code } = server.fake.mintLoginCode({ user: 'browsing-only' });
+    const signIn = await server.call({ method: 'POST', url: '/auth/member/login', payload: { code, brandCode: 'tea', join: false } });
+    expect(signIn.status).toBe(404);
+    expect(signIn.body.code).toBe('MEMBER_NOT_FOUND');
+    expect(await count()).toBe(before);
+
+    const joined = await server.joinMember({ user: 'browsing-only', brandCode: 'tea' });
+    const again = await server.call({ method: 'POST', url: '/auth/member/login', payload: { code: server.fake.mintLoginCode({ user: 'browsing-only' }).code, brandCode: 'tea', join: false } });
+    expect(again.status).toBe(200);
+    expect(again.body.member.id).toBe(joined.member.id);
+  });
+
   it('records the store, clerk or campaign whose code was scanned', async () => {
     const operator = await server.staffToken('tea', 'operator');
     const storeScene = await sceneFor(operator, { type: 'store', storeId: brand.storeIds[1] });
