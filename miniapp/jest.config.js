@@ -26,4 +26,5 @@ module.exports = {
   },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   clearMocks: true,
+  reporters: ['default', '<rootDir>/../scripts/jest-count-reporter.js'],
 };
