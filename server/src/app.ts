@@ -15,7 +15,12 @@ import { registerInputGuards } from './http/input-guards';
 import { loggerOptions } from './http/log-redaction';
 import { healthRoutes } from './http/health.routes';
 import { brandsRoutes, createBrandsService } from './modules/brands';
+import { couponsRoutes, createCouponsService } from './modules/coupons';
+import { createMallService, mallRoutes } from './modules/mall';
 import { createMembersService, membersRoutes } from './modules/members';
+import { createOrdersService, ordersRoutes } from './modules/orders';
+import { createPointsService, pointsRoutes } from './modules/points';
+import { createTiersService, tiersRoutes } from './modules/tiers';
 import { createWechatClient, type WechatClient } from './modules/wechat';
 
 export interface AppOptions {
@@ -30,7 +35,12 @@ export interface AppOptions {
 export function buildServices(deps: ServiceDeps) {
   const brands = createBrandsService(deps);
   const members = createMembersService(deps, brands);
-  return { brands, members };
+  const points = createPointsService(deps);
+  const tiers = createTiersService(deps);
+  const coupons = createCouponsService(deps);
+  const mall = createMallService(deps);
+  const orders = createOrdersService(deps);
+  return { brands, members, points, tiers, coupons, mall, orders };
 }
 
 export type Services = ReturnType<typeof buildServices>;
@@ -78,6 +88,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(healthRoutes, { ping: database.ping, databaseKind: database.kind });
   await app.register(brandsRoutes, { services: { brands: services.brands, staffTokenTtlSeconds: config.jwt.staffTtlSeconds }, checks });
   await app.register(membersRoutes, { services: { members: services.members, memberTokenTtlSeconds: config.jwt.memberTtlSeconds }, checks });
+  await app.register(pointsRoutes, { services: { points: services.points }, checks });
+  await app.register(tiersRoutes, { services: { tiers: services.tiers }, checks });
+  await app.register(couponsRoutes, { services: { coupons: services.coupons }, checks });
+  await app.register(mallRoutes, { services: { mall: services.mall }, checks });
+  await app.register(ordersRoutes, { services: { orders: services.orders }, checks });
 
   if (config.miniappH5Dir && existsSync(config.miniappH5Dir)) {
     await app.register(fastifyStatic, { root: config.miniappH5Dir, prefix: '/h5/', decorateReply: false });

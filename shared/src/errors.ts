@@ -48,8 +48,57 @@ export const ERRORS = {
   WECHAT_REJECTED: { status: 422, message: 'WeChat rejected the request' },
   WECHAT_UNAVAILABLE: { status: 503, message: 'WeChat is unavailable, try again later' },
 
+  // member card
+  CARD_CODE_INVALID: { status: 400, message: 'This card code is not valid' },
+  CARD_CODE_EXPIRED: { status: 400, message: 'This card code has expired; ask the member to refresh their card' },
+
+  // orders
+  ORDER_NOT_FOUND: { status: 404, message: 'Order not found' },
+  ORDER_ALREADY_RECORDED: { status: 409, message: 'An order with this external id was recorded with different details' },
+  ORDER_AMOUNT_MISMATCH: { status: 400, message: 'The items do not add up to the order amount' },
+  REFUND_EXCEEDS_ORDER: { status: 409, message: 'The refund is more than what is left to refund on this order' },
+  REFUND_ALREADY_RECORDED: { status: 409, message: 'A refund with this external id was recorded with different details' },
+
+  // points
+  POINTS_INSUFFICIENT: { status: 409, message: 'Not enough points' },
+  POINTS_ADJUSTMENT_REASON_REQUIRED: { status: 400, message: 'A points adjustment needs a reason' },
+  ALREADY_CHECKED_IN: { status: 409, message: 'Already checked in today' },
+
+  // tiers
+  TIER_NOT_FOUND: { status: 404, message: 'Tier not found' },
+  TIER_THRESHOLDS_INVALID: { status: 400, message: 'Tier thresholds must rise with the level, starting at 0 for level 0' },
+
+  // coupons
+  COUPON_TEMPLATE_NOT_FOUND: { status: 404, message: 'Coupon template not found' },
+  COUPON_NOT_FOUND: { status: 404, message: 'Coupon not found' },
+  COUPON_NOT_CLAIMABLE: { status: 409, message: 'This coupon cannot be claimed' },
+  COUPON_OUT_OF_STOCK: { status: 409, message: 'All coupons of this kind have been given out' },
+  COUPON_LIMIT_REACHED: { status: 409, message: 'You already have as many of this coupon as allowed' },
+  COUPON_BUDGET_EXHAUSTED: { status: 409, message: 'The budget of this coupon is used up' },
+  COUPON_NOT_YET_VALID: { status: 409, message: 'This coupon is not valid yet' },
+  COUPON_EXPIRED: { status: 409, message: 'This coupon has expired' },
+  COUPON_ALREADY_REDEEMED: { status: 409, message: 'This coupon has already been used' },
+  COUPON_NOT_USABLE: { status: 409, message: 'This coupon cannot be used' },
+  COUPON_STORE_NOT_ALLOWED: { status: 409, message: 'This coupon cannot be used at this store' },
+  COUPON_THRESHOLD_NOT_MET: { status: 409, message: 'The order does not reach the amount this coupon needs' },
+  COUPON_NOT_STACKABLE: { status: 409, message: 'These coupons cannot be used together' },
+  COUPON_WRONG_MEMBER: { status: 409, message: 'This coupon belongs to another member' },
+
+  // points mall
+  MALL_ITEM_NOT_FOUND: { status: 404, message: 'Item not found' },
+  MALL_ITEM_UNAVAILABLE: { status: 409, message: 'This item is not available now' },
+  MALL_OUT_OF_STOCK: { status: 409, message: 'This item is out of stock' },
+  MALL_LIMIT_REACHED: { status: 409, message: 'You already have as many of this item as allowed' },
+  MALL_TIER_TOO_LOW: { status: 403, message: 'Your tier cannot exchange this item' },
+  MALL_ADDRESS_REQUIRED: { status: 400, message: 'A shipping address is needed for this item' },
+  EXCHANGE_NOT_FOUND: { status: 404, message: 'Exchange not found' },
+  EXCHANGE_NOT_CANCELLABLE: { status: 409, message: 'This exchange can no longer be cancelled' },
+  PICKUP_CODE_INVALID: { status: 404, message: 'No exchange awaits pickup with this code' },
+  EXCHANGE_STATUS_INVALID: { status: 409, message: 'The exchange is not in a state that allows this' },
+
   // idempotency
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'This idempotency key was used with a different request' },
+  IDEMPOTENCY_KEY_INVALID: { status: 400, message: 'The Idempotency-Key header must be 1 to 200 visible characters' },
 
   // server side
   NOT_READY: { status: 503, message: 'The service is not ready' },

@@ -1,7 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, foreignKey, index, pgTable, text, unique, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, foreignKey, index, pgSequence, pgTable, text, unique, uniqueIndex } from 'drizzle-orm/pg-core';
 import { brandIdColumn, createdAtColumn, idColumn, timestamptz, updatedAtColumn } from '../../db/columns';
 import { brands } from '../brands/brands.tables';
+
+/** Member numbers: numeric, so the card code works as a barcode too. */
+export const memberNoSequence = pgSequence('member_no_seq', { startWith: 10000001 });
 
 export const members = pgTable(
   'members',
@@ -22,11 +25,16 @@ export const members = pgTable(
     joinCampaignId: text('join_campaign_id'),
     joinedAt: timestamptz('joined_at').notNull().defaultNow(),
     status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+    memberNo: bigint('member_no', { mode: 'number' }).notNull().default(sql`nextval('member_no_seq')`),
+    /** per-member key of the rotating card code; never leaves the server */
+    cardSecret: text('card_secret').notNull().default(sql`replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')`),
+    referredByMemberId: text('referred_by_member_id'),
     createdAt: createdAtColumn(),
     updatedAt: updatedAtColumn(),
   },
   (t) => [
     unique('members_brand_id_unique').on(t.brandId, t.id),
+    unique('members_member_no_unique').on(t.memberNo),
     // one member per phone per brand: a second binding is a conflict, never a silent merge
     uniqueIndex('members_brand_phone_unique').on(t.brandId, t.phone).where(sql`${t.phone} is not null`),
     index('members_brand_joined_idx').on(t.brandId, t.joinedAt),

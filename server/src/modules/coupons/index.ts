@@ -1,0 +1,2 @@
+export { couponsRoutes } from './coupons.routes';
+export { createCouponsService, type CouponsService } from './coupons.service';

@@ -1,0 +1,2 @@
+export { mallRoutes } from './mall.routes';
+export { createMallService, type MallService } from './mall.service';

@@ -1,0 +1,7 @@
+import type { ServiceDeps } from '../../deps';
+
+export type OrdersService = ReturnType<typeof createOrdersService>;
+
+export function createOrdersService(_deps: ServiceDeps) {
+  return {};
+}

@@ -1,0 +1,2 @@
+export { pointsRoutes } from './points.routes';
+export { createPointsService, type PointsService } from './points.service';

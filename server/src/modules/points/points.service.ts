@@ -1,0 +1,7 @@
+import type { ServiceDeps } from '../../deps';
+
+export type PointsService = ReturnType<typeof createPointsService>;
+
+export function createPointsService(_deps: ServiceDeps) {
+  return {};
+}

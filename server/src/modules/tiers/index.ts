@@ -1,0 +1,2 @@
+export { tiersRoutes } from './tiers.routes';
+export { createTiersService, type TiersService } from './tiers.service';
