@@ -18,7 +18,7 @@ import { brandsRoutes, createBrandsService } from './modules/brands';
 import { couponsRoutes, createCouponsService } from './modules/coupons';
 import { createMallService, mallRoutes } from './modules/mall';
 import { createMembersService, membersRoutes } from './modules/members';
-import { createOrdersService, ordersRoutes } from './modules/orders';
+import { createOrdersService, netSpendBetween, ordersRoutes } from './modules/orders';
 import { createPointsService, pointsRoutes } from './modules/points';
 import { createTiersService, tiersRoutes } from './modules/tiers';
 import { createWechatClient, type WechatClient } from './modules/wechat';
@@ -36,10 +36,13 @@ export function buildServices(deps: ServiceDeps) {
   const brands = createBrandsService(deps);
   const members = createMembersService(deps, brands);
   const points = createPointsService(deps);
-  const tiers = createTiersService(deps);
-  const coupons = createCouponsService(deps);
-  const mall = createMallService(deps);
-  const orders = createOrdersService(deps);
+  const tiers = createTiersService(deps, {
+    spendFen: (tx, brandId, memberId, from, to) => netSpendBetween(tx, brandId, memberId, from, to),
+    pointsEarned: (tx, brandId, memberId, from, to) => points.steps.pointsEarnedBetween(tx, brandId, memberId, from, to),
+  });
+  const coupons = createCouponsService(deps, { points });
+  const mall = createMallService(deps, { points, coupons, tiers });
+  const orders = createOrdersService(deps, { points, coupons, tiers });
   return { brands, members, points, tiers, coupons, mall, orders };
 }
 

@@ -1,2 +1,3 @@
 export { ordersRoutes } from './orders.routes';
 export { createOrdersService, type OrdersService } from './orders.service';
+export { netSpendBetween } from './orders.repository';

@@ -1,2 +1,2 @@
 export { tiersRoutes } from './tiers.routes';
-export { createTiersService, type TiersService } from './tiers.service';
+export { createTiersService, type GrowthSource, type TiersService } from './tiers.service';
