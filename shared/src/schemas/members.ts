@@ -24,6 +24,7 @@ export const MemberStatus = Type.Union([Type.Literal('active'), Type.Literal('di
 
 const memberFields = {
   id: IdOf('member'),
+  memberNo: Type.String({ pattern: '^\\d+$', description: 'the number printed on the member card' }),
   brandId: IdOf('brand'),
   nickname: Nullable(Type.String()),
   birthday: Nullable(CalendarDate),
@@ -121,3 +122,22 @@ export const MemberListQuery = Type.Object(
   { additionalProperties: false },
 );
 export type MemberListQuery = Static<typeof MemberListQuery>;
+
+export const MemberCard = Type.Object(
+  {
+    memberNo: Type.String(),
+    /** numeric: shown as QR code and barcode; changes every 30 seconds */
+    code: Type.String({ pattern: '^\\d+$' }),
+    expiresAt: Timestamp,
+    /** when the app should fetch the next code, a little before this one expires */
+    refreshAt: Timestamp,
+  },
+  { additionalProperties: false },
+);
+export type MemberCard = Static<typeof MemberCard>;
+
+export const CardScanBody = Type.Object(
+  { code: Type.String({ minLength: 1, maxLength: 40, description: 'the scanned or typed card code' }) },
+  { additionalProperties: false },
+);
+export type CardScanBody = Static<typeof CardScanBody>;

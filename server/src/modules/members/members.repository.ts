@@ -16,6 +16,11 @@ export async function lockMember(tx: Db, brandId: string, memberId: string): Pro
   return row;
 }
 
+export async function findMemberByNo(tx: Db, brandId: string, memberNo: number): Promise<MemberRow | undefined> {
+  const [row] = await tx.select().from(members).where(and(eq(members.brandId, brandId), eq(members.memberNo, memberNo)));
+  return row;
+}
+
 export async function findMemberByPhone(tx: Db, brandId: string, phone: string, exceptMemberId?: string) {
   const conditions = [eq(members.brandId, brandId), eq(members.phone, phone)];
   if (exceptMemberId) conditions.push(ne(members.id, exceptMemberId));

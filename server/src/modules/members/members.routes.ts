@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import {
   BindPhoneByWechatBody,
+  CardScanBody,
+  MemberCard,
   ClerkBindPhoneBody,
   ConsentBody,
   ConsentHistory,
@@ -74,6 +76,24 @@ export const membersRoutes: RoutesPlugin<{ members: MembersService; memberTokenT
       schema: { tags: ['members'], summary: 'Bind my phone with the code from the phone-number button', security: bearerAuth, body: BindPhoneByWechatBody, response: { 200: MemberProfile, ...errorResponses } },
     },
     async (request) => members.bindPhoneByWechat(memberContext(request), request.body.code),
+  );
+
+  app.get(
+    '/members/me/card',
+    { onRequest: member, schema: { tags: ['members'], summary: 'My member card code (rotates every 30 seconds)', security: bearerAuth, response: { 200: MemberCard, ...errorResponses } } },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return members.card(memberContext(request));
+    },
+  );
+
+  app.post(
+    '/members/scan',
+    {
+      onRequest: anyStaff,
+      schema: { tags: ['members'], summary: 'Resolve a scanned member card code (own brand only)', security: bearerAuth, body: CardScanBody, response: { 200: MemberStaffView, ...errorResponses } },
+    },
+    async (request) => members.scanCard(staffContext(request), request.body.code),
   );
 
   app.get(

@@ -6,6 +6,7 @@ import {
   normalizeCnMobile,
   type ConsentHistory,
   type JoinScene,
+  type MemberCard,
   type MemberListQuery,
   type MemberLoginBody,
   type MemberProfile,
@@ -20,11 +21,16 @@ import { AppError } from '../../http/errors';
 import { auditActor, recordAudit } from '../audit';
 import type { BrandsService } from '../brands';
 import { wechatFailure, type WechatSession } from '../wechat';
+import { cardCodeFor, checkCardOtp, parseCardCode } from './card-code';
 import * as repo from './members.repository';
+
+/** The app fetches the next card code this long before the current one expires. */
+const CARD_REFRESH_LEAD_MS = 5_000;
 
 function memberFields(row: repo.MemberRow) {
   return {
     id: row.id,
+    memberNo: String(row.memberNo),
     brandId: row.brandId,
     nickname: row.nickname,
     birthday: row.birthday,
@@ -130,6 +136,34 @@ export function createMembersService({ db, clock, wechat }: ServiceDeps, brands:
     }
   }
 
+  const steps = {
+    async memberByCardCode(tx: Db, brandId: string, code: string) {
+      const parsed = parseCardCode(code);
+      if (!parsed) throw new AppError('CARD_CODE_INVALID');
+      const member = await repo.findMemberByNo(tx, brandId, parsed.memberNo);
+      if (!member) throw new AppError('CARD_CODE_INVALID');
+      const check = checkCardOtp(member.cardSecret, parsed.otp, clock.now());
+      if (check === 'expired') throw new AppError('CARD_CODE_EXPIRED');
+      if (check !== 'valid') throw new AppError('CARD_CODE_INVALID');
+      if (member.status !== 'active') throw new AppError('MEMBER_DISABLED');
+      return member;
+    },
+
+    async activeMember(tx: Db, brandId: string, memberId: string) {
+      const member = await existingMember(tx, brandId, memberId);
+      if (member.status !== 'active') throw new AppError('MEMBER_DISABLED');
+      return member;
+    },
+
+    async memberByPhone(tx: Db, brandId: string, phone: string) {
+      const normalized = normalizeCnMobile(phone);
+      if (!normalized) throw new AppError('PHONE_INVALID');
+      const member = await repo.findMemberByPhone(tx, brandId, normalized);
+      if (!member) throw new AppError('MEMBER_NOT_FOUND');
+      return member;
+    },
+  };
+
   return {
     async login(body: MemberLoginBody) {
       const scene = body.scene ? await brands.resolveJoinScene(body.scene) : null;
@@ -220,6 +254,25 @@ export function createMembersService({ db, clock, wechat }: ServiceDeps, brands:
         return toStaffView(await bindPhone(tx, context, member, phone, '86', 'clerk', storeId));
       });
     },
+
+    /** The member's card: a numeric code that rotates every 30 seconds. */
+    async card(context: MemberContext): Promise<MemberCard> {
+      const member = await existingMember(db, context.brandId, context.actor.memberId);
+      const { code, expiresAt } = cardCodeFor(member.memberNo, member.cardSecret, clock.now());
+      return {
+        memberNo: String(member.memberNo),
+        code,
+        expiresAt: expiresAt.toISOString(),
+        refreshAt: new Date(expiresAt.getTime() - CARD_REFRESH_LEAD_MS).toISOString(),
+      };
+    },
+
+    /** A clerk scans a member's card: only members of the clerk's brand resolve, only with a fresh code. */
+    async scanCard(context: StaffContext, code: string) {
+      return toStaffView(await steps.memberByCardCode(db, context.brandId, code));
+    },
+
+    steps,
 
     async staffView(context: StaffContext, memberId: string) {
       return toStaffView(await existingMember(db, context.brandId, memberId));
