@@ -24,6 +24,8 @@ export const orders = pgTable(
     refundedFen: integer('refunded_fen').notNull().default(0),
     status: text('status', { enum: ['completed', 'partially_refunded', 'refunded'] }).notNull().default('completed'),
     pointsEarned: integer('points_earned').notNull().default(0),
+    /** the coupons redeemed on this order, as the clerk scanned them */
+    couponCodes: text('coupon_codes').array().notNull().default(sql`'{}'::text[]`),
     recordedByStaffId: text('recorded_by_staff_id'),
     occurredAt: timestamptz('occurred_at').notNull(),
     createdAt: createdAtColumn(),
