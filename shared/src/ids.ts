@@ -11,6 +11,19 @@ export const ID_PREFIXES = {
   joinScene: 'jsc',
   consentEvent: 'cns',
   auditEntry: 'aud',
+  order: 'ord',
+  orderItem: 'oit',
+  refund: 'rfd',
+  pointEntry: 'pte',
+  pointLot: 'ptl',
+  pointMultiplier: 'ptm',
+  checkin: 'chk',
+  tier: 'tir',
+  tierChange: 'tch',
+  couponTemplate: 'cpt',
+  coupon: 'cpn',
+  mallItem: 'itm',
+  mallExchange: 'exc',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

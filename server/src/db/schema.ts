@@ -8,3 +8,4 @@ export * from '../modules/tiers/tiers.tables';
 export * from '../modules/coupons/coupons.tables';
 export * from '../modules/mall/mall.tables';
 export * from '../http/idempotency.tables';
+export * from '../jobs/jobs.tables';
