@@ -24,6 +24,7 @@ export const ID_PREFIXES = {
   coupon: 'cpn',
   mallItem: 'itm',
   mallExchange: 'exc',
+  jobRun: 'job',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
