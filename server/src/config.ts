@@ -34,6 +34,7 @@ const EnvSchema = Type.Object({
   CORS_ORIGINS: Type.String({ default: '*', description: 'comma-separated origins, or *' }),
   MINIAPP_H5_DIR: Type.Optional(Type.String({ minLength: 1, description: 'serve this H5 build at /h5/' })),
   DEMO_SEED: Type.Boolean({ default: false }),
+  JOBS_ENABLED: Type.Boolean({ default: true, description: 'run the scheduled jobs (points expiry, tier evaluation, …) in this process' }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -51,6 +52,7 @@ export interface Config {
   corsOrigins: '*' | string[];
   miniappH5Dir?: string;
   demoSeed: boolean;
+  jobsEnabled: boolean;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +123,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: env.CORS_ORIGINS.trim() === '*' ? '*' : env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     miniappH5Dir: env.MINIAPP_H5_DIR ? path.resolve(env.MINIAPP_H5_DIR) : undefined,
     demoSeed: env.DEMO_SEED,
+    jobsEnabled: env.JOBS_ENABLED,
   };
 }
 

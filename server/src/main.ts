@@ -3,6 +3,7 @@ import { buildApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { connectDatabase } from './db/connect';
 import { seedDemo, type DemoSummary } from './demo/seed-demo';
+import { allJobs, createJobRunner } from './jobs';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -27,11 +28,24 @@ async function main(): Promise<void> {
     demo = await seedDemo(database.db, systemClock, config.wechat.appId, (message) => app.log.info({ seed: 'demo' }, message));
   }
 
+  const jobs = createJobRunner({
+    db: database.db,
+    clock: systemClock,
+    logger: app.log.child({ module: 'jobs' }),
+    jobs: allJobs(app.services, database.db, systemClock),
+    timeZone: config.defaultTimeZone,
+  });
+  if (config.jobsEnabled) {
+    jobs.start();
+    void jobs.recover().catch((error) => app.log.error({ err: error }, 'job recovery failed'));
+  }
+
   let closing = false;
   const close = async (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
+    await jobs.stop();
     await app.close();
     await database.close();
     process.exit(0);
