@@ -42,7 +42,7 @@ export function buildServices(deps: ServiceDeps) {
   });
   const coupons = createCouponsService(deps, { points });
   const mall = createMallService(deps, { points, coupons, tiers });
-  const orders = createOrdersService(deps, { points, coupons, tiers });
+  const orders = createOrdersService(deps, { members, points, coupons, tiers });
   return { brands, members, points, tiers, coupons, mall, orders };
 }
 

@@ -1,4 +1,4 @@
-import { isErrorCode, newId } from '@memberloop/shared';
+import { isErrorCode, newId, type IdKind } from '@memberloop/shared';
 import { startTestServer, type TestServer } from './harness';
 
 /**
@@ -36,10 +36,21 @@ const GARBAGE_IDS = ['x', '1', "'; drop table members; --", 'mbr_' + 'Z'.repeat(
 
 const fill = (path: string, value: (param: string) => string) => path.replace(/\{(\w+)\}/g, (_, param: string) => value(param));
 
-const wellFormedId = (param: string) => {
-  const kind = ({ storeId: 'store', staffId: 'staff', memberId: 'member', joinSceneId: 'joinScene' } as const)[param];
-  return kind ? newId(kind) : 'missing';
+const ID_KINDS: Record<string, IdKind> = {
+  storeId: 'store',
+  staffId: 'staff',
+  memberId: 'member',
+  joinSceneId: 'joinScene',
+  orderId: 'order',
+  templateId: 'couponTemplate',
+  couponId: 'coupon',
+  itemId: 'mallItem',
+  exchangeId: 'mallExchange',
+  multiplierId: 'pointMultiplier',
 };
+
+/** An id of the right shape that names nothing. */
+const wellFormedId = (param: string) => (ID_KINDS[param] ? newId(ID_KINDS[param]!) : `unknown${param}`);
 
 async function expectClientError(operation: Operation, request: { url: string; payload?: unknown; headers?: Record<string, string> }, token: string | undefined) {
   const response = await server.app.inject({
