@@ -8,10 +8,11 @@ import { jobRuns } from './jobs.tables';
 export interface JobDefinition {
   /** stable name, e.g. "points.expire" */
   name: string;
-  /** node-cron expression, in the jobs' time zone */
+  /** node-cron expression, read in `timeZone` (default: the runner's) */
   cron: string;
+  timeZone?: string;
   /** the work; must be safe to run again for the same `scheduledFor` (a crashed run is taken up again) */
-  run(scheduledFor: Date, progress: (message: string, fields?: Record<string, unknown>) => void): Promise<unknown>;
+  run(scheduledFor: Date, progress?: (message: string, fields?: Record<string, unknown>) => void): Promise<unknown>;
 }
 
 /** A run whose server stopped sending heartbeats this long ago is taken to have crashed. */
@@ -118,7 +119,7 @@ export function createJobRunner({ db, clock, logger, jobs, timeZone }: { db: Db;
               const minute = new Date(Math.floor(clock.now().getTime() / 60_000) * 60_000);
               void track(runScheduled(job, minute));
             },
-            { timezone: timeZone, name: job.name },
+            { timezone: job.timeZone ?? timeZone, name: job.name },
           ),
         );
       }

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client';
 import { withTransaction } from '../../db/transaction';
+import type { JobDefinition } from '../../jobs/job-runner';
 import type { CouponsService } from './coupons.service';
 import * as repo from './coupons.repository';
 
@@ -19,19 +20,10 @@ export async function expireDue(db: Db, now: Date): Promise<{ expired: number }>
   }
 }
 
-/** A scheduled job: `run(now)` does the work for that instant and is safe to run again for the same one. */
-export interface CouponsJob {
-  name: string;
-  /** node-cron expression, read in `timeZone` */
-  cron: string;
-  timeZone: string;
-  run(now: Date): Promise<unknown>;
-}
-
 /**
  * Scheduled work of the coupons module, for the scheduler to register (the same shape as the points and tiers
  * jobs). Validity ends are instants, so any hour works; just after midnight in China keeps the morning lists tidy.
  */
-export function couponsJobs(service: Pick<CouponsService, 'expireDue'>): CouponsJob[] {
+export function couponsJobs(service: Pick<CouponsService, 'expireDue'>): JobDefinition[] {
   return [{ name: 'coupons.expire', cron: '20 0 * * *', timeZone: 'Asia/Shanghai', run: (now: Date) => service.expireDue(now) }];
 }

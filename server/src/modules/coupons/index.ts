@@ -1,3 +1,3 @@
 export { couponsRoutes } from './coupons.routes';
 export { createCouponsService, type CouponsService, type IssueInput, type RedeemForOrderInput, type RedeemForOrderResult } from './coupons.service';
-export { couponsJobs, type CouponsJob } from './coupons.jobs';
+export { couponsJobs } from './coupons.jobs';

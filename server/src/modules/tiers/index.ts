@@ -1,3 +1,3 @@
 export { tiersRoutes } from './tiers.routes';
 export { createTiersService, DEFAULT_TIER_SETTINGS, type EvaluationSummary, type GrowthSource, type TiersService } from './tiers.service';
-export { tiersJobs, type TiersJob } from './tiers.jobs';
+export { tiersJobs } from './tiers.jobs';
