@@ -39,8 +39,8 @@ export function buildServices(deps: ServiceDeps) {
   const tiers = createTiersService(deps, {
     spendFen: (tx, brandId, memberId, from, to) => netSpendBetween(tx, brandId, memberId, from, to),
     pointsEarned: (tx, brandId, memberId, from, to) => points.steps.pointsEarnedBetween(tx, brandId, memberId, from, to),
-  });
-  const coupons = createCouponsService(deps, { points });
+  }, { members });
+  const coupons = createCouponsService(deps, { points, brands, members });
   const mall = createMallService(deps, { points, coupons, tiers });
   const orders = createOrdersService(deps, { members, points, coupons, tiers });
   return { brands, members, points, tiers, coupons, mall, orders };

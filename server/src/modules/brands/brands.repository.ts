@@ -141,3 +141,10 @@ export async function countStoresInBrand(tx: Db, brandId: string, storeIds: stri
     .where(and(eq(stores.brandId, brandId), inArray(stores.id, storeIds), eq(stores.status, 'active')));
   return row?.count ?? 0;
 }
+
+/** The ids among `storeIds` that are stores of the brand. */
+export async function existingStoreIds(tx: Db, brandId: string, storeIds: string[]): Promise<Set<string>> {
+  if (storeIds.length === 0) return new Set();
+  const rows = await tx.select({ id: stores.id }).from(stores).where(and(eq(stores.brandId, brandId), inArray(stores.id, storeIds)));
+  return new Set(rows.map((row) => row.id));
+}

@@ -105,6 +105,11 @@ export function createBrandsService({ db, clock, wechat, config }: ServiceDeps) 
   return {
     joinSceneImage,
 
+    /** For other modules, inside their transaction. */
+    steps: {
+      existingStoreIds: (tx: typeof db, brandId: string, storeIds: string[]) => repo.existingStoreIds(tx, brandId, storeIds),
+    },
+
     async activeBrandById(brandId: string) {
       return toBrand(await activeBrand(await repo.findBrandById(db, brandId)));
     },

@@ -1,7 +1,5 @@
 import { and, arrayOverlaps, asc, desc, eq, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { stores } from '../brands/brands.tables';
-import { members } from '../members/members.tables';
 import { couponMemberCounts, coupons, couponTemplates } from './coupons.tables';
 
 export type TemplateRow = typeof couponTemplates.$inferSelect;
@@ -310,21 +308,4 @@ export async function expireDueBatch(tx: Db, at: Date, batch: number): Promise<n
     returning ${coupons}.id`);
   // counted from the returned rows: node-postgres and PGlite report affected rows under different names
   return (result as unknown as { rows: unknown[] }).rows.length;
-}
-
-// ---- other modules' rows, read only ----
-// The coupons service is not given the brands or members service (the wiring in app.ts is fixed), so these two
-// existence checks read those tables directly; they never write them, and both are scoped by brand.
-
-/** The ids among `storeIds` that are stores of the brand. */
-export async function existingStoreIds(tx: Db, brandId: string, storeIds: string[]): Promise<Set<string>> {
-  if (storeIds.length === 0) return new Set();
-  const rows = await tx.select({ id: stores.id }).from(stores).where(and(eq(stores.brandId, brandId), inArray(stores.id, storeIds)));
-  return new Set(rows.map((row) => row.id));
-}
-
-export async function memberStatuses(tx: Db, brandId: string, memberIds: string[]): Promise<Map<string, 'active' | 'disabled'>> {
-  if (memberIds.length === 0) return new Map();
-  const rows = await tx.select({ id: members.id, status: members.status }).from(members).where(and(eq(members.brandId, brandId), inArray(members.id, memberIds)));
-  return new Map(rows.map((row) => [row.id, row.status]));
 }

@@ -27,6 +27,8 @@ import { storeForClerk, type MemberContext, type StaffContext } from '../../http
 import { AppError, isAppError } from '../../http/errors';
 import { runOnce, type IdempotencyKey } from '../../http/idempotency';
 import { auditActor, recordAudit } from '../audit';
+import type { BrandsService } from '../brands';
+import type { MembersService } from '../members';
 import type { PointsService } from '../points';
 import {
   couponDiscount,
@@ -161,7 +163,10 @@ const TEMPLATE_LEVEL_FAILURES = new Set<ErrorCode>(['COUPON_TEMPLATE_NOT_FOUND',
 
 export type CouponsService = ReturnType<typeof createCouponsService>;
 
-export function createCouponsService({ db, clock }: ServiceDeps, modules: { points: PointsService }) {
+export function createCouponsService(
+  { db, clock }: ServiceDeps,
+  modules: { points: PointsService; brands: Pick<BrandsService, 'steps'>; members: Pick<MembersService, 'steps'> },
+) {
   function requireOffice(context: StaffContext) {
     if (context.actor.role !== 'operator' && context.actor.role !== 'admin') throw new AppError('FORBIDDEN', 'This needs one of the roles: operator, admin');
   }
@@ -172,7 +177,7 @@ export function createCouponsService({ db, clock }: ServiceDeps, modules: { poin
 
   async function storeProblems(tx: Db, brandId: string, storeIds: string[] | null | undefined): Promise<Detail[]> {
     if (!storeIds) return [];
-    const known = await repo.existingStoreIds(tx, brandId, storeIds);
+    const known = await modules.brands.steps.existingStoreIds(tx, brandId, storeIds);
     return storeIds.flatMap((id, i) => (known.has(id) ? [] : [{ path: `body/storeIds/${i}`, message: 'not a store of this brand' }]));
   }
 
@@ -483,7 +488,7 @@ export function createCouponsService({ db, clock }: ServiceDeps, modules: { poin
         key,
         async (tx) => {
           const template = await existingTemplate(tx, context.brandId, templateId);
-          const statuses = await repo.memberStatuses(tx, context.brandId, body.memberIds);
+          const statuses = await modules.members.steps.memberStatuses(tx, context.brandId, body.memberIds);
           const results: GrantCouponsResult['results'] = [];
           let stopped: ErrorCode | null = null;
           for (const memberId of body.memberIds) {
@@ -604,7 +609,7 @@ export function createCouponsService({ db, clock }: ServiceDeps, modules: { poin
     /** A member's coupons: clerks see those usable now at their stores; operators may ask for any status. */
     async memberCoupons(context: StaffContext, memberId: string, query: MemberCouponsQuery): Promise<CouponPage> {
       const at = clock.now();
-      const status = (await repo.memberStatuses(db, context.brandId, [memberId])).get(memberId);
+      const status = (await modules.members.steps.memberStatuses(db, context.brandId, [memberId])).get(memberId);
       if (!status) throw new AppError('MEMBER_NOT_FOUND');
       const clerk = context.actor.role === 'clerk';
       const wanted = clerk ? 'usable' : (query.status ?? 'usable');
@@ -638,7 +643,7 @@ export function createCouponsService({ db, clock }: ServiceDeps, modules: { poin
     async redeemAtCounter(context: StaffContext, body: RedeemCouponBody, key: IdempotencyKey | null): Promise<Coupon> {
       const storeId = storeForClerk(context, body.storeId);
       // a clerk's store is one of theirs already; an operator's must at least be one of the brand's
-      if (storeId && context.actor.role !== 'clerk' && !(await repo.existingStoreIds(db, context.brandId, [storeId])).has(storeId)) {
+      if (storeId && context.actor.role !== 'clerk' && !(await modules.brands.steps.existingStoreIds(db, context.brandId, [storeId])).has(storeId)) {
         throw new AppError('STORE_NOT_FOUND');
       }
       const at = clock.now();

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { consentEvents, memberIdentities, members } from './members.tables';
 
@@ -108,4 +108,21 @@ export async function listConsentEvents(tx: Db, brandId: string, memberId: strin
     .from(consentEvents)
     .where(and(eq(consentEvents.brandId, brandId), eq(consentEvents.memberId, memberId)))
     .orderBy(desc(consentEvents.at), desc(consentEvents.id));
+}
+
+export async function memberStatuses(tx: Db, brandId: string, memberIds: string[]): Promise<Map<string, 'active' | 'disabled'>> {
+  if (memberIds.length === 0) return new Map();
+  const rows = await tx.select({ id: members.id, status: members.status }).from(members).where(and(eq(members.brandId, brandId), inArray(members.id, memberIds)));
+  return new Map(rows.map((row) => [row.id, row.status]));
+}
+
+/** The next batch of the brand's member ids after `after`, in id order (keyset pagination for batch jobs). */
+export async function memberIdsAfter(tx: Db, brandId: string, after: string | null, limit: number): Promise<string[]> {
+  const rows = await tx
+    .select({ id: members.id })
+    .from(members)
+    .where(after === null ? eq(members.brandId, brandId) : and(eq(members.brandId, brandId), gt(members.id, after)))
+    .orderBy(asc(members.id))
+    .limit(limit);
+  return rows.map((row) => row.id);
 }

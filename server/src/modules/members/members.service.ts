@@ -137,6 +137,9 @@ export function createMembersService({ db, clock, wechat }: ServiceDeps, brands:
   }
 
   const steps = {
+    memberStatuses: (tx: Db, brandId: string, memberIds: string[]) => repo.memberStatuses(tx, brandId, memberIds),
+    memberIdsAfter: (tx: Db, brandId: string, after: string | null, limit: number) => repo.memberIdsAfter(tx, brandId, after, limit),
+
     async memberByCardCode(tx: Db, brandId: string, code: string) {
       const parsed = parseCardCode(code);
       if (!parsed) throw new AppError('CARD_CODE_INVALID');

@@ -1,6 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { members } from '../members/members.tables';
 import { memberTiers, tierHistory, tierSettings, tiers } from './tiers.tables';
 
 export type TierRow = typeof tiers.$inferSelect;
@@ -171,16 +170,3 @@ export async function brandsWithTiers(tx: Db): Promise<string[]> {
   return rows.map((row) => row.brandId);
 }
 
-/**
- * The next batch of the brand's member ids after `after` (keyset pagination). Evaluation must reach
- * every member, also those tiers has never seen, so this reads the ids, and only the ids, of the members table.
- */
-export async function memberIdsAfter(tx: Db, brandId: string, after: string | null, limit: number): Promise<string[]> {
-  const rows = await tx
-    .select({ id: members.id })
-    .from(members)
-    .where(after === null ? eq(members.brandId, brandId) : and(eq(members.brandId, brandId), gt(members.id, after)))
-    .orderBy(asc(members.id))
-    .limit(limit);
-  return rows.map((row) => row.id);
-}

@@ -1,5 +1,6 @@
 import { TIER_VALUE_MAX, type MemberTier, type ReplaceTiersBody, type SetManualTierBody, type Tier, type TierBenefits, type TierHistoryEntry, type TierLadder, type TierSettings } from '@memberloop/shared';
 import type { ServiceDeps } from '../../deps';
+import type { MembersService } from '../members';
 import type { Db } from '../../db/client';
 import { sqlState, withTransaction } from '../../db/transaction';
 import type { MemberContext, StaffContext } from '../../http/auth';
@@ -110,7 +111,7 @@ const isMissingMember = (error: unknown) => sqlState(error) === '23503';
 
 export type TiersService = ReturnType<typeof createTiersService>;
 
-export function createTiersService({ db, clock }: ServiceDeps, growth: GrowthSource) {
+export function createTiersService({ db, clock }: ServiceDeps, growth: GrowthSource, modules: { members: Pick<MembersService, 'steps'> }) {
   async function settingsOf(tx: Db, brandId: string): Promise<TierSettings> {
     return toSettings(await repo.findSettings(tx, brandId));
   }
@@ -455,7 +456,7 @@ export function createTiersService({ db, clock }: ServiceDeps, growth: GrowthSou
         let after: string | null = null;
         const progress: EvaluationProgress = { brandId, evaluated: 0, changed: 0 };
         for (;;) {
-          const memberIds = await repo.memberIdsAfter(db, brandId, after, batchSize * parallel);
+          const memberIds = await modules.members.steps.memberIdsAfter(db, brandId, after, batchSize * parallel);
           if (memberIds.length === 0) break;
           // disjoint id ranges, each locked in id order: the side-by-side batches never wait on each other
           const batches: string[][] = [];
