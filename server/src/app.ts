@@ -41,7 +41,7 @@ export function buildServices(deps: ServiceDeps) {
     pointsEarned: (tx, brandId, memberId, from, to) => points.steps.pointsEarnedBetween(tx, brandId, memberId, from, to),
   }, { members });
   const coupons = createCouponsService(deps, { points, brands, members });
-  const mall = createMallService(deps, { points, coupons, tiers });
+  const mall = createMallService(deps, { points, coupons, tiers, brands });
   const orders = createOrdersService(deps, { members, points, coupons, tiers });
   return { brands, members, points, tiers, coupons, mall, orders };
 }

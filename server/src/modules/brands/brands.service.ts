@@ -108,6 +108,7 @@ export function createBrandsService({ db, clock, wechat, config }: ServiceDeps) 
     /** For other modules, inside their transaction. */
     steps: {
       existingStoreIds: (tx: typeof db, brandId: string, storeIds: string[]) => repo.existingStoreIds(tx, brandId, storeIds),
+      storeStatus: async (tx: typeof db, brandId: string, storeId: string) => (await repo.findStore(tx, brandId, storeId))?.status,
     },
 
     async activeBrandById(brandId: string) {

@@ -309,3 +309,28 @@ export async function expireDueBatch(tx: Db, at: Date, batch: number): Promise<n
   // counted from the returned rows: node-postgres and PGlite report affected rows under different names
   return (result as unknown as { rows: unknown[] }).rows.length;
 }
+
+export interface IssuedCouponRow {
+  id: string;
+  ref: string;
+  code: string;
+  status: 'available' | 'redeemed' | 'expired' | 'revoked';
+  validUntil: Date;
+}
+
+/** The coupons issued through `via` for each of `refs` (e.g. the units of mall exchanges), grouped by ref. */
+export async function couponsIssuedFor(tx: Db, brandId: string, via: CouponRow['issuedVia'], refs: string[]): Promise<Map<string, IssuedCouponRow[]>> {
+  const byRef = new Map<string, IssuedCouponRow[]>();
+  if (refs.length === 0) return byRef;
+  const rows = await tx
+    .select({ id: coupons.id, ref: coupons.issuedRef, code: coupons.code, status: coupons.status, validUntil: coupons.validUntil })
+    .from(coupons)
+    .where(and(eq(coupons.brandId, brandId), eq(coupons.issuedVia, via), inArray(coupons.issuedRef, refs)))
+    .orderBy(asc(coupons.id));
+  for (const row of rows) {
+    const list = byRef.get(row.ref!) ?? [];
+    list.push(row as IssuedCouponRow);
+    byRef.set(row.ref!, list);
+  }
+  return byRef;
+}

@@ -298,6 +298,9 @@ export function createCouponsService(
   }
 
   const steps = {
+    /** The coupons issued through `via` for each ref (e.g. the units of mall exchanges). */
+    issuedFor: (tx: Db, brandId: string, via: repo.CouponRow['issuedVia'], refs: string[]) => repo.couponsIssuedFor(tx, brandId, via, refs),
+
     /** Issues one coupon of a template to a member (status, quantity and per-member limit enforced atomically). */
     async issue(tx: Tx, input: IssueInput): Promise<Coupon> {
       return issueCoupon(tx, input);

@@ -1,7 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { stores } from '../brands/brands.tables';
-import { coupons } from '../coupons/coupons.tables';
 import { mallExchanges, mallItems, mallMemberCounts } from './mall.tables';
 
 export type ItemRow = typeof mallItems.$inferSelect;
@@ -206,51 +204,4 @@ export async function listExchanges(tx: Db, brandId: string, filter: ExchangeFil
   const items = await withItem(tx).where(where).orderBy(desc(mallExchanges.createdAt), desc(mallExchanges.id)).limit(page.limit).offset(page.offset);
   const [count] = await tx.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(mallExchanges).where(where);
   return { items, total: count?.total ?? 0 };
-}
-
-// ---- other modules' rows, read only ----
-// The coupons step `issue` returns each coupon as it is issued, but nothing in the coupons service reads coupons
-// back by what issued them, and an exchange of several units has several coupons while mall_exchanges has one
-// coupon_id column. So the coupons of an exchange are read here by (brand, member, issued_via 'mall', issued_ref
-// = exchange id), never written: revoking goes through coupons.steps.revoke. Stores are checked the same way the
-// coupons module checks them (the mall service is not given the brands service).
-
-export interface ExchangeCouponRow {
-  id: string;
-  ref: string;
-  code: string;
-  status: 'available' | 'redeemed' | 'expired' | 'revoked';
-  validUntil: Date;
-}
-
-export async function couponsOfExchanges(tx: Db, brandId: string, exchanges: { id: string; memberId: string }[]): Promise<Map<string, ExchangeCouponRow[]>> {
-  const byExchange = new Map<string, ExchangeCouponRow[]>();
-  if (exchanges.length === 0) return byExchange;
-  const memberIds = [...new Set(exchanges.map((e) => e.memberId))];
-  const rows = await tx
-    .select({ id: coupons.id, ref: coupons.issuedRef, code: coupons.code, status: coupons.status, validUntil: coupons.validUntil })
-    .from(coupons)
-    .where(
-      and(
-        eq(coupons.brandId, brandId),
-        inArray(coupons.memberId, memberIds),
-        eq(coupons.issuedVia, 'mall'),
-        inArray(
-          coupons.issuedRef,
-          exchanges.map((e) => e.id),
-        ),
-      ),
-    )
-    .orderBy(asc(coupons.id));
-  for (const row of rows) {
-    const list = byExchange.get(row.ref!) ?? [];
-    list.push(row as ExchangeCouponRow);
-    byExchange.set(row.ref!, list);
-  }
-  return byExchange;
-}
-
-export async function storeStatus(tx: Db, brandId: string, storeId: string): Promise<'active' | 'disabled' | undefined> {
-  const [row] = await tx.select({ status: stores.status }).from(stores).where(and(eq(stores.brandId, brandId), eq(stores.id, storeId)));
-  return row?.status;
 }

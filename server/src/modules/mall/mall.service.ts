@@ -28,7 +28,8 @@ import type { MemberContext, RequestContext, StaffContext } from '../../http/aut
 import { AppError, isAppError } from '../../http/errors';
 import { runOnce, type IdempotencyKey } from '../../http/idempotency';
 import { auditActor, recordAudit } from '../audit';
-import type { CouponsService } from '../coupons';
+import type { BrandsService } from '../brands';
+import type { CouponsService, IssuedCouponRow } from '../coupons';
 import type { PointsService } from '../points';
 import type { TiersService } from '../tiers';
 import { isCancellable, memberOutlook, newPickupCode, normalizePickupCode, notCancellableMessage, pickupStore, unavailability } from './mall-rules';
@@ -89,10 +90,10 @@ function toCatalogueItem(item: repo.ItemRow, held: number, level: number, at: Da
 }
 
 /** A coupon still marked available past its validity is shown as expired, as the coupons module shows it. */
-const couponStatus = (coupon: { status: repo.ExchangeCouponRow['status']; validUntil: Date }, at: Date) =>
+const couponStatus = (coupon: { status: IssuedCouponRow['status']; validUntil: Date }, at: Date) =>
   coupon.status === 'available' && coupon.validUntil <= at ? 'expired' : coupon.status;
 
-function toExchange({ exchange, item }: repo.ExchangeWithItem, couponRows: { id: string; code: string; status: repo.ExchangeCouponRow['status']; validUntil: Date }[], at: Date): MallExchange {
+function toExchange({ exchange, item }: repo.ExchangeWithItem, couponRows: { id: string; code: string; status: IssuedCouponRow['status']; validUntil: Date }[], at: Date): MallExchange {
   const coupons = couponRows.map((c) => ({ id: c.id, code: c.code, status: couponStatus(c, at), validUntil: c.validUntil.toISOString() }));
   return {
     id: exchange.id,
@@ -132,8 +133,15 @@ const COUPON_TO_MALL: Partial<Record<ErrorCode, ErrorCode>> = {
 
 export type MallService = ReturnType<typeof createMallService>;
 
-export function createMallService({ db, clock }: ServiceDeps, modules: { points: PointsService; coupons: CouponsService; tiers: TiersService }) {
+export function createMallService(
+  { db, clock }: ServiceDeps,
+  modules: { points: PointsService; coupons: CouponsService; tiers: TiersService; brands: Pick<BrandsService, 'steps'> },
+) {
   const { points, coupons, tiers } = modules;
+
+  /** The coupons each exchange issued (one per unit of coupon goods), by exchange id. */
+  const couponsOfExchanges = (tx: Db, brandId: string, exchanges: { id: string }[]) =>
+    coupons.steps.issuedFor(tx, brandId, 'mall', exchanges.map((exchange) => exchange.id));
 
   function requireOffice(context: StaffContext) {
     if (context.actor.role !== 'operator' && context.actor.role !== 'admin') throw new AppError('FORBIDDEN', 'This needs one of the roles: operator, admin');
@@ -157,16 +165,14 @@ export function createMallService({ db, clock }: ServiceDeps, modules: { points:
   async function exchangeView(tx: Db, brandId: string, exchangeId: string, at: Date): Promise<MallExchange | undefined> {
     const row = await repo.findExchange(tx, brandId, exchangeId);
     if (!row) return undefined;
-    const byExchange = await repo.couponsOfExchanges(tx, brandId, [row.exchange]);
+    const byExchange = await couponsOfExchanges(tx, brandId, [row.exchange]);
     return toExchange(row, byExchange.get(row.exchange.id) ?? [], at);
   }
 
   async function page(brandId: string, filter: repo.ExchangeFilter, query: { limit?: number; offset?: number }): Promise<MallExchangePage> {
     const at = clock.now();
     const { items, total } = await repo.listExchanges(db, brandId, filter, { limit: query.limit ?? 50, offset: query.offset ?? 0 });
-    const byExchange = await repo.couponsOfExchanges(
-      db,
-      brandId,
+    const byExchange = await couponsOfExchanges(db, brandId,
       items.map((row) => row.exchange),
     );
     return { items: items.map((row) => toExchange(row, byExchange.get(row.exchange.id) ?? [], at)), total };
@@ -179,7 +185,7 @@ export function createMallService({ db, clock }: ServiceDeps, modules: { points:
     if (item.fulfilment !== 'shipping' && body.shippingAddress) details.push({ path: 'body/shippingAddress', message: 'only shipping items are sent to an address' });
     if (details.length) validationFailed(details);
     if (item.fulfilment === 'pickup' && body.pickupStoreId) {
-      const status = await repo.storeStatus(tx, brandId, body.pickupStoreId);
+      const status = await modules.brands.steps.storeStatus(tx, brandId, body.pickupStoreId);
       if (status !== 'active') throw new AppError('STORE_NOT_FOUND', status ? 'This store is closed' : undefined);
     }
     if (item.fulfilment === 'shipping') {
@@ -231,7 +237,7 @@ export function createMallService({ db, clock }: ServiceDeps, modules: { points:
       at,
     });
     if (exchange.status === 'issued') {
-      const own = (await repo.couponsOfExchanges(tx, brandId, [exchange])).get(exchange.id) ?? [];
+      const own = (await couponsOfExchanges(tx, brandId, [exchange])).get(exchange.id) ?? [];
       for (const coupon of own) {
         try {
           // the revoke locks the coupon: a redemption at a till either finished before (refused here) or waits and fails
@@ -598,7 +604,7 @@ export function createMallService({ db, clock }: ServiceDeps, modules: { points:
       const { brandId } = context;
       const { role, storeIds, staffId } = context.actor;
       if (body.storeId && role === 'clerk' && !storeIds.includes(body.storeId)) throw new AppError('STORE_NOT_ASSIGNED');
-      if (body.storeId && role !== 'clerk' && !(await repo.storeStatus(db, brandId, body.storeId))) throw new AppError('STORE_NOT_FOUND');
+      if (body.storeId && role !== 'clerk' && !(await modules.brands.steps.storeStatus(db, brandId, body.storeId))) throw new AppError('STORE_NOT_FOUND');
       const code = normalizePickupCode(body.pickupCode);
       if (!code) throw new AppError('PICKUP_CODE_INVALID');
       const at = clock.now();
