@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { checkins, pointAccounts, pointAllocations, pointEntries, pointLots, pointMultipliers, pointRules } from './points.tables';
 import type { Allocation } from './lots';
