@@ -44,6 +44,7 @@ export function createFakeBackend() {
     seq += 1;
     const member: MemberProfile = {
       id: `mbr_01JD3ZQ8W7X9K2M4N6P8R0T${String(seq).padStart(3, '0')}`,
+      memberNo: String(10000000 + seq),
       brandId: 'brd_01JD3ZQ8W7X9K2M4N6P8R0T2V0',
       nickname: null,
       birthday: null,

@@ -2,8 +2,8 @@ import { idPattern, isId, newId, randomCode, ulid } from './ids';
 
 describe('ids', () => {
   it('makes prefixed ids that sort by time', () => {
-    const early = newId('member', Date.UTC(2026, 0, 1));
-    const late = newId('member', Date.UTC(2026, 0, 2));
+    const early = newId('member', Date.UTC(2032, 0, 1));
+    const late = newId('member', Date.UTC(2032, 0, 2));
     expect(early).toMatch(new RegExp(idPattern('member')));
     expect(early.startsWith('mbr_')).toBe(true);
     expect(early < late).toBe(true);
@@ -12,8 +12,17 @@ describe('ids', () => {
   });
 
   it('encodes the time in the first ten characters', () => {
-    expect(ulid(0).slice(0, 10)).toBe('0000000000');
-    expect(ulid(Date.UTC(2026, 0, 1)).slice(0, 10)).toBe(ulid(Date.UTC(2026, 0, 1)).slice(0, 10));
+    const at = Date.UTC(2030, 0, 1);
+    expect(ulid(at).slice(0, 10)).toBe(ulid(at).slice(0, 10));
+    const earlier = ulid(at).slice(0, 10);
+    expect(ulid(at + 60_000).slice(0, 10) > earlier).toBe(true);
+  });
+
+  it('increases in the order made, within a millisecond and when given an earlier time', () => {
+    const at = new Date('2031-05-01T00:00:00Z');
+    const made = [newId('pointEntry', at), newId('pointEntry', at), newId('pointEntry', new Date(at.getTime() - 86_400_000)), newId('pointEntry', at)];
+    expect([...made].sort()).toEqual(made);
+    expect(new Set(made).size).toBe(4);
   });
 
   it('does not repeat', () => {

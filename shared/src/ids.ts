@@ -16,10 +16,11 @@ export const ID_PREFIXES = {
   refund: 'rfd',
   pointEntry: 'pte',
   pointLot: 'ptl',
-  pointMultiplier: 'ptm',
+  pointMultiplier: 'pmu',
+  pointAdjustment: 'pad',
   checkin: 'chk',
   tier: 'tir',
-  tierChange: 'tch',
+  tierHistory: 'tih',
   couponTemplate: 'cpt',
   coupon: 'cpn',
   mallItem: 'itm',
@@ -38,21 +39,49 @@ function randomBytes(count: number): Uint8Array {
   return bytes;
 }
 
-export function ulid(nowMs: number = Date.now()): string {
+let lastMs = -1;
+let lastRandom = '';
+
+/** Adds one to a Crockford base32 string (80 random bits never overflow in practice). */
+function increment(value: string): string {
+  const chars = value.split('');
+  for (let i = chars.length - 1; i >= 0; i--) {
+    const digit = CROCKFORD.indexOf(chars[i]!);
+    if (digit < 31) {
+      chars[i] = CROCKFORD[digit + 1]!;
+      return chars.join('');
+    }
+    chars[i] = '0';
+  }
+  return chars.join('');
+}
+
+/**
+ * A ULID for the instant `at`. Ids this process makes always increase — also within one millisecond and
+ * when a caller passes an earlier instant than before (its time part then stays at the later one) — so
+ * rows list in the order they were written, even under a pinned test clock.
+ */
+export function ulid(at: number | Date = Date.now()): string {
+  const ms = Math.max(Math.floor(typeof at === 'number' ? at : at.getTime()), lastMs);
   let time = '';
-  let t = Math.floor(nowMs);
+  let t = ms;
   for (let i = 0; i < 10; i++) {
     time = CROCKFORD[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  const random = randomBytes(16);
-  let rest = '';
-  for (let i = 0; i < 16; i++) rest += CROCKFORD[random[i]! % 32];
-  return time + rest;
+  if (ms === lastMs) {
+    lastRandom = increment(lastRandom);
+  } else {
+    const random = randomBytes(16);
+    lastRandom = '';
+    for (let i = 0; i < 16; i++) lastRandom += CROCKFORD[random[i]! % 32];
+    lastMs = ms;
+  }
+  return time + lastRandom;
 }
 
-export function newId(kind: IdKind, nowMs?: number): string {
-  return `${ID_PREFIXES[kind]}_${ulid(nowMs)}`;
+export function newId(kind: IdKind, at?: number | Date): string {
+  return `${ID_PREFIXES[kind]}_${ulid(at)}`;
 }
 
 export function idPattern(kind: IdKind): string {

@@ -2,7 +2,6 @@ import { Type, type Static } from '@sinclair/typebox';
 import { IdOf, Nullable, Timestamp } from './common';
 
 /** Prefixes of coupon ids; kept here (not in ID_PREFIXES) because ids.ts belongs to another change. */
-export const COUPON_ID_PREFIXES = { couponTemplate: 'cpt', coupon: 'cpn' } as const;
 
 /** Coupon codes: 16 symbols of this alphabet (no 0/O, 1/I/L) ≈ 79 random bits, read aloud or typed when a scan fails. */
 export const COUPON_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';

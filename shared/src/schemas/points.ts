@@ -1,22 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CalendarDate, Nullable, Page, Timestamp } from './common';
+import { CalendarDate, IdOf, Nullable, Page, Timestamp } from './common';
 
-/**
- * Id prefixes of the points module. ids.ts has no kinds for them yet; these keep the same shape
- * (prefix + ULID) so they can move there unchanged.
- */
-export const POINT_ID_PREFIXES = {
-  pointEntry: 'pte',
-  pointLot: 'ptl',
-  pointMultiplier: 'pmu',
-  checkin: 'chk',
-  pointAdjustment: 'pad',
-} as const;
-export type PointIdKind = keyof typeof POINT_ID_PREFIXES;
-
-export const pointIdPattern = (kind: PointIdKind) => `^${POINT_ID_PREFIXES[kind]}_[0-9A-HJKMNP-TV-Z]{26}$`;
-export const PointIdOf = (kind: PointIdKind, description?: string) =>
-  Type.String({ pattern: pointIdPattern(kind), description: description ?? `${kind} id` });
 
 /** The largest number of points one adjustment may move, far below what a 32-bit balance holds. */
 export const POINTS_ADJUSTMENT_MAX = 10_000_000;
@@ -50,7 +34,7 @@ export type PointsSummary = Static<typeof PointsSummary>;
 
 export const PointEntry = Type.Object(
   {
-    id: PointIdOf('pointEntry'),
+    id: IdOf('pointEntry'),
     type: PointEntryType,
     amount: Type.Integer({ description: 'signed: positive adds points, negative takes them' }),
     balanceAfter: Type.Integer({ minimum: 0 }),
@@ -117,7 +101,7 @@ export type PointsAdjustmentBody = Static<typeof PointsAdjustmentBody>;
 
 export const PointsAdjustmentResponse = Type.Object(
   {
-    entryId: PointIdOf('pointEntry'),
+    entryId: IdOf('pointEntry'),
     amount: Type.Integer(),
     balance: Type.Integer({ minimum: 0 }),
     debt: Type.Integer({ minimum: 0 }),
@@ -162,7 +146,7 @@ export type PointMultiplierKind = Static<typeof PointMultiplierKind>;
 
 export const PointMultiplier = Type.Object(
   {
-    id: PointIdOf('pointMultiplier'),
+    id: IdOf('pointMultiplier'),
     name: Type.String(),
     kind: PointMultiplierKind,
     target: Nullable(Type.String()),

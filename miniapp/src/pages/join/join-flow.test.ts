@@ -5,6 +5,7 @@ import { joinMembership } from './join-flow';
 function member(granted: boolean): MemberProfile {
   return {
     id: 'mbr_01JD3ZQ8W7X9K2M4N6P8R0T2V4',
+    memberNo: '10000001',
     brandId: 'brd_01JD3ZQ8W7X9K2M4N6P8R0T2V0',
     nickname: null,
     birthday: null,

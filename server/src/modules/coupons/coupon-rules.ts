@@ -1,4 +1,4 @@
-import { COUPON_CODE_ALPHABET, COUPON_CODE_LENGTH, COUPON_ID_PREFIXES, randomCode, ulid, type CouponKind, type ErrorCode } from '@memberloop/shared';
+import { COUPON_CODE_ALPHABET, COUPON_CODE_LENGTH, newId, randomCode, type CouponKind, type ErrorCode } from '@memberloop/shared';
 
 /** Pure coupon rules (no I/O): what a template may look like, how long a coupon is valid, what it takes off. */
 
@@ -6,8 +6,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type Detail = { path: string; message: string };
 
-export const newCouponTemplateId = (at: Date) => `${COUPON_ID_PREFIXES.couponTemplate}_${ulid(at.getTime())}`;
-export const newCouponId = (at: Date) => `${COUPON_ID_PREFIXES.coupon}_${ulid(at.getTime())}`;
+export const newCouponTemplateId = (at: Date) => newId('couponTemplate', at);
+export const newCouponId = (at: Date) => newId('coupon', at);
 
 /** A fresh coupon code from crypto randomness (≈79 bits), so codes cannot be guessed from one another. */
 export const newCouponCode = () => randomCode(COUPON_CODE_LENGTH, COUPON_CODE_ALPHABET);

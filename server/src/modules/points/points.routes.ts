@@ -6,7 +6,6 @@ import {
   OkResponse,
   PageQuery,
   PointEntriesPage,
-  PointIdOf,
   PointMultiplier,
   PointMultiplierList,
   PointRules,
@@ -26,7 +25,7 @@ const ANY_STAFF = ['clerk', 'operator', 'admin'] as const;
 const OFFICE = ['operator', 'admin'] as const;
 
 const MemberParams = Type.Object({ memberId: IdOf('member') }, { additionalProperties: false });
-const MultiplierParams = Type.Object({ multiplierId: PointIdOf('pointMultiplier') }, { additionalProperties: false });
+const MultiplierParams = Type.Object({ multiplierId: IdOf('pointMultiplier') }, { additionalProperties: false });
 const IdempotencyHeaders = Type.Object(
   { 'idempotency-key': Type.Optional(Type.String({ description: 'repeat a request safely: the same key returns the first response' })) },
   { additionalProperties: true },

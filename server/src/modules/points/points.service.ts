@@ -12,8 +12,7 @@ import {
   type PointsExpiring,
   type PointsSummary,
   type PutPointRulesBody,
-  type StaffRole,
-} from '@memberloop/shared';
+  type StaffRole, newId } from '@memberloop/shared';
 import type { ServiceDeps } from '../../deps';
 import type { Db } from '../../db/client';
 import { sqlState, withTransaction, type Tx } from '../../db/transaction';
@@ -23,7 +22,6 @@ import { runOnce, type IdempotencyKey } from '../../http/idempotency';
 import { auditActor, recordAudit } from '../audit';
 import { expiryFor, lockedUntilFor, orderPoints, type OrderItemForPoints } from './earning';
 import { allocate, isExpired, summarizeLots, type Allocation } from './lots';
-import { newPointId } from './point-ids';
 import * as repo from './points.repository';
 
 export interface PointsActor {
@@ -216,7 +214,7 @@ export function createPointsService({ db, clock }: ServiceDeps) {
   }
 
   const entryFields = (at: Date, input: { reason: string; sourceType: string; sourceId: string; actor: PointsActor }) => ({
-    id: newPointId('pointEntry', at),
+    id: newId('pointEntry', at),
     reason: input.reason,
     sourceType: input.sourceType,
     sourceId: input.sourceId,
@@ -258,7 +256,7 @@ export function createPointsService({ db, clock }: ServiceDeps) {
       brandId,
       memberId,
       entry,
-      lot: { id: newPointId('pointLot', at), remaining: amount - debtPaid, earnedAt: at, expiresAt: input.expiresAt, lockedUntil: input.lockedUntil },
+      lot: { id: newId('pointLot', at), remaining: amount - debtPaid, earnedAt: at, expiresAt: input.expiresAt, lockedUntil: input.lockedUntil },
       payoff,
       // lifetime earned stays equal to pointsEarnedBetween over all time: earnings less what reversals and debt pay-offs took
       account: { balance: amount - debtPaid, debt: -debtPaid, lifetimeEarned: (input.type === 'earn' ? amount : 0) - debtPaid, at },
@@ -646,7 +644,7 @@ export function createPointsService({ db, clock }: ServiceDeps) {
           const day = businessDate(at, DEFAULT_TIME_ZONE);
           const account = await openAccount(tx, brandId, memberId);
           const { rules } = account;
-          const checkinId = newPointId('checkin', at);
+          const checkinId = newId('checkin', at);
           const recorded = await repo.insertCheckinIfNew(tx, { id: checkinId, brandId, memberId, businessDate: day, points: rules.checkinPoints, createdAt: at });
           if (!recorded) throw new AppError('ALREADY_CHECKED_IN');
           let balance = account.balance;
@@ -697,7 +695,7 @@ export function createPointsService({ db, clock }: ServiceDeps) {
         async (tx) => {
           const at = clock.now();
           const account = await openAccount(tx, brandId, memberId);
-          const sourceId = newPointId('pointAdjustment', at);
+          const sourceId = newId('pointAdjustment', at);
           const actor = actorOf(context);
           let entryId: string;
           let balance: number;
@@ -788,7 +786,7 @@ export function createPointsService({ db, clock }: ServiceDeps) {
       return withTransaction(db, async (tx) => {
         const at = clock.now();
         const row = await repo.insertMultiplier(tx, {
-          id: newPointId('pointMultiplier', at),
+          id: newId('pointMultiplier', at),
           brandId: context.brandId,
           name,
           kind: body.kind,

@@ -1,4 +1,4 @@
-import { TIER_VALUE_MAX, type MemberTier, type ReplaceTiersBody, type SetManualTierBody, type Tier, type TierBenefits, type TierHistoryEntry, type TierLadder, type TierSettings } from '@memberloop/shared';
+import { TIER_VALUE_MAX, type MemberTier, type ReplaceTiersBody, type SetManualTierBody, type Tier, type TierBenefits, type TierHistoryEntry, type TierLadder, type TierSettings, newId } from '@memberloop/shared';
 import type { ServiceDeps } from '../../deps';
 import type { MembersService } from '../members';
 import type { Db } from '../../db/client';
@@ -6,7 +6,6 @@ import { sqlState, withTransaction } from '../../db/transaction';
 import type { MemberContext, StaffContext } from '../../http/auth';
 import { AppError } from '../../http/errors';
 import { auditActor, recordAudit } from '../audit';
-import { newTierHistoryId, newTierId } from './tier-ids';
 import { activeManual, DAY_MS, decideEvaluation, decideOnPurchase, effectiveLevelOf, supportedLevel, type TierChange, type TierState } from './tier-rules';
 import * as repo from './tiers.repository';
 
@@ -104,7 +103,7 @@ function validateLadder(body: ReplaceTiersBody): ReplaceTiersBody['tiers'] {
 }
 
 function historyRows(brandId: string, memberId: string, changes: { fromLevel: number; toLevel: number; reason: string }[], actor: Actor, at: Date) {
-  return changes.map((change) => ({ id: newTierHistoryId(at), brandId, memberId, ...change, ...actor, at }));
+  return changes.map((change) => ({ id: newId('tierHistory', at), brandId, memberId, ...change, ...actor, at }));
 }
 
 const isMissingMember = (error: unknown) => sqlState(error) === '23503';
@@ -305,7 +304,7 @@ export function createTiersService({ db, clock }: ServiceDeps, growth: GrowthSou
           tx,
           context.brandId,
           sorted.map((tier) => ({
-            id: newTierId(at),
+            id: newId('tier', at),
             level: tier.level,
             name: tier.name,
             threshold: tier.threshold,
