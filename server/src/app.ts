@@ -10,6 +10,7 @@ import type { Config } from './config';
 import type { Database } from './db/client';
 import type { ServiceDeps } from './deps';
 import { registerAuth, type PrincipalChecks } from './http/auth';
+import { devRoutes, isLoopbackUrl } from './http/dev.routes';
 import { registerErrorHandling } from './http/errors';
 import { registerInputGuards } from './http/input-guards';
 import { loggerOptions } from './http/log-redaction';
@@ -96,6 +97,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(couponsRoutes, { services: { coupons: services.coupons }, checks });
   await app.register(mallRoutes, { services: { mall: services.mall }, checks });
   await app.register(ordersRoutes, { services: { orders: services.orders }, checks });
+
+  if (config.env !== 'production' && isLoopbackUrl(config.wechat.baseUrl)) {
+    await app.register(devRoutes, { wechatBaseUrl: config.wechat.baseUrl });
+  }
 
   if (config.miniappH5Dir && existsSync(config.miniappH5Dir)) {
     await app.register(fastifyStatic, { root: config.miniappH5Dir, prefix: '/h5/', decorateReply: false });
