@@ -26,6 +26,8 @@ export const ID_PREFIXES = {
   mallItem: 'itm',
   mallExchange: 'exc',
   jobRun: 'job',
+  event: 'evt',
+  segment: 'seg',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

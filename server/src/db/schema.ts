@@ -9,3 +9,5 @@ export * from '../modules/coupons/coupons.tables';
 export * from '../modules/mall/mall.tables';
 export * from '../http/idempotency.tables';
 export * from '../jobs/jobs.tables';
+export * from '../modules/events/events.tables';
+export * from '../modules/analytics/analytics.tables';

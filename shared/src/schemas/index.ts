@@ -6,3 +6,4 @@ export * from './coupons';
 export * from './tiers';
 export * from './mall';
 export * from './orders';
+export * from './analytics';
