@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { ensurePnpm, installDependencies, log, ROOT, run } from './lib/setup.mjs';
 import { startThrowawayPostgres } from './lib/postgres.mjs';
+import { ensureChromium } from './lib/browser.mjs';
 
 const STEPS = [
   { name: 'typecheck', args: ['-r', '--workspace-concurrency=1', 'typecheck'] },
@@ -11,6 +12,8 @@ const STEPS = [
   { name: 'scripts', args: ['--filter', '@memberloop/scripts', 'test'] },
   { name: 'server', args: ['--filter', '@memberloop/server', 'test'] },
   { name: 'miniapp', args: ['--filter', '@memberloop/miniapp', 'test'] },
+  // the H5 build of the step before, in Chromium, against the real server
+  { name: 'e2e', args: ['--filter', '@memberloop/miniapp', 'test:e2e'], before: ensureChromium },
 ];
 
 async function main() {
@@ -37,7 +40,11 @@ async function main() {
       if (only.length && !only.includes(step.name)) continue;
       log(`── ${step.name} ──`);
       const stepStarted = Date.now();
-      const code = await run('pnpm', step.args, {
+      const prepared = await Promise.resolve(step.before?.()).then(
+        () => true,
+        (error) => (console.error(error instanceof Error ? error.message : error), false),
+      );
+      const code = !prepared ? 1 : await run('pnpm', step.args, {
         env: { ...process.env, TEST_DATABASE_URL: postgres.url, MEMBERLOOP_TEST_COUNTS: countsFile, TEST_OUTPUT_DIR: outputDir },
       });
       results.push({ name: step.name, ok: code === 0, seconds: (Date.now() - stepStarted) / 1000 });

@@ -5,11 +5,20 @@ import { defineConfig } from '@tarojs/cli';
  * Build-time settings. Taro only injects `TARO_APP_*` values found in `.env*` files, so the ones
  * read from the shell here are passed to the DefinePlugin explicitly (a `.env` file, if one is
  * ever added, still wins). The app reads them as `process.env.TARO_APP_*` (see src/api/config.ts).
+ *
+ * Without TARO_APP_API_BASE the weapp build talks to the local server (http://127.0.0.1:3000),
+ * while the H5 build talks to the origin it was served from (the server serves it at /h5/); the
+ * H5 build asks that server where the fake WeChat server is (GET /dev/wechat) unless
+ * TARO_APP_FAKE_WECHAT_URL names it.
  */
+const isH5 = process.env.TARO_ENV === 'h5';
 const buildEnv = {
-  TARO_APP_API_BASE: process.env.TARO_APP_API_BASE || 'http://127.0.0.1:3000',
+  TARO_APP_API_BASE: process.env.TARO_APP_API_BASE || (isH5 ? '' : 'http://127.0.0.1:3000'),
   TARO_APP_BRAND_CODE: process.env.TARO_APP_BRAND_CODE || 'demo',
-  TARO_APP_FAKE_WECHAT_URL: process.env.TARO_APP_FAKE_WECHAT_URL || 'http://127.0.0.1:3100',
+  TARO_APP_FAKE_WECHAT_URL: isH5 ? process.env.TARO_APP_FAKE_WECHAT_URL || '' : '',
+  // Subscribe-message template ids (the fake WeChat server's defaults).
+  TARO_APP_TPL_COUPON_ARRIVAL: process.env.TARO_APP_TPL_COUPON_ARRIVAL || 'dev-tpl-coupon-arrival',
+  TARO_APP_TPL_POINTS_EXPIRY: process.env.TARO_APP_TPL_POINTS_EXPIRY || 'dev-tpl-points-expiry',
 };
 
 /** The workspace package @memberloop/shared is consumed as TypeScript source, so Babel must compile it. */

@@ -15,5 +15,7 @@ declare namespace NodeJS {
     TARO_APP_API_BASE?: string;
     TARO_APP_BRAND_CODE?: string;
     TARO_APP_FAKE_WECHAT_URL?: string;
+    TARO_APP_TPL_COUPON_ARRIVAL?: string;
+    TARO_APP_TPL_POINTS_EXPIRY?: string;
   }
 }

@@ -15,8 +15,10 @@ import { registerErrorHandling } from './http/errors';
 import { registerInputGuards } from './http/input-guards';
 import { loggerOptions } from './http/log-redaction';
 import { healthRoutes } from './http/health.routes';
+import { analyticsRoutes, createAnalyticsService } from './modules/analytics';
 import { brandsRoutes, createBrandsService } from './modules/brands';
 import { couponsRoutes, createCouponsService } from './modules/coupons';
+import { createEventsService, eventsRoutes } from './modules/events';
 import { createMallService, mallRoutes } from './modules/mall';
 import { createMembersService, membersRoutes } from './modules/members';
 import { createOrdersService, netSpendBetween, ordersRoutes } from './modules/orders';
@@ -44,7 +46,9 @@ export function buildServices(deps: ServiceDeps) {
   const coupons = createCouponsService(deps, { points, brands, members });
   const mall = createMallService(deps, { points, coupons, tiers, brands });
   const orders = createOrdersService(deps, { members, points, coupons, tiers });
-  return { brands, members, points, tiers, coupons, mall, orders };
+  const events = createEventsService(deps);
+  const analytics = createAnalyticsService(deps, { brands, members });
+  return { brands, members, points, tiers, coupons, mall, orders, events, analytics };
 }
 
 export type Services = ReturnType<typeof buildServices>;
@@ -97,6 +101,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(couponsRoutes, { services: { coupons: services.coupons }, checks });
   await app.register(mallRoutes, { services: { mall: services.mall }, checks });
   await app.register(ordersRoutes, { services: { orders: services.orders }, checks });
+  await app.register(eventsRoutes, { services: { events: services.events }, checks });
+  await app.register(analyticsRoutes, { services: { analytics: services.analytics }, checks });
 
   if (config.env !== 'production' && isLoopbackUrl(config.wechat.baseUrl)) {
     await app.register(devRoutes, { wechatBaseUrl: config.wechat.baseUrl });

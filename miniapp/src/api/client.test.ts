@@ -2,9 +2,10 @@ import { createFakeBackend, API_BASE, FAKE_WECHAT, type FakeBackend } from '../.
 import { createApiClient, type ApiClient } from './client';
 import { ApiError } from './errors';
 import { h5LoginCodeSource, wechatLoginCodeSource, type LoginCodeSource } from './login-code';
-import { createTokenStore, memoryStorage, STORAGE_KEYS, type KeyValueStorage } from './storage';
+import { createStaffSessionStore, createTokenStore, memoryStorage, STORAGE_KEYS, type KeyValueStorage } from './storage';
 
 const settings = { apiBase: API_BASE, brandCode: 'demo' };
+const noWait = jest.fn(async (_ms: number) => undefined);
 
 function weappClient(backend: FakeBackend, user = 'wx-user', storage: KeyValueStorage = memoryStorage()) {
   const wxLogin = jest.fn(async () => ({ code: backend.issueCode(user) }));
@@ -14,6 +15,8 @@ function weappClient(backend: FakeBackend, user = 'wx-user', storage: KeyValueSt
     transport: backend.transport,
     tokens: createTokenStore(storage, loginCode.identity),
     loginCode,
+    staffSessions: createStaffSessionStore(storage),
+    sleep: noWait,
   });
   return { client, wxLogin, storage };
 }
@@ -195,8 +198,8 @@ describe('member calls', () => {
 
   it('do not re-login on other errors', async () => {
     await client.getMe();
-    backend.failNext('GET /members/me', { status: 503, body: { code: 'NOT_READY', message: 'starting' } });
-    await expect(client.getMe()).rejects.toMatchObject({ code: 'NOT_READY', status: 503 });
+    backend.failNext('GET /members/me', { status: 503, body: { code: 'WECHAT_UNAVAILABLE', message: 'down' } });
+    await expect(client.getMe()).rejects.toMatchObject({ code: 'WECHAT_UNAVAILABLE', status: 503 });
     expect(wxLogin).toHaveBeenCalledTimes(1);
   });
 
@@ -239,7 +242,7 @@ describe('H5 login codes', () => {
   function h5(backend: FakeBackend, href: string, storage = memoryStorage()) {
     let currentHref = href;
     const loginCode: LoginCodeSource = h5LoginCodeSource({
-      fakeWechatUrl: FAKE_WECHAT,
+      fakeWechat: { url: async () => FAKE_WECHAT },
       transport: backend.transport,
       storage,
       currentHref: () => currentHref,
@@ -295,5 +298,162 @@ describe('H5 login codes', () => {
     await expect(h5(backend, 'http://h/').client.login()).rejects.toMatchObject({ code: 'WECHAT_LOGIN_FAILED', status: 500 });
     backend.failNext('POST /__dev/login-code', 'network');
     await expect(h5(backend, 'http://h/').client.login()).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
+  });
+});
+
+describe('retries', () => {
+  let backend: FakeBackend;
+  let client: ApiClient;
+  beforeEach(() => {
+    backend = createFakeBackend();
+    backend.seedMember('wx-user');
+    noWait.mockClear();
+    ({ client } = weappClient(backend));
+  });
+
+  it('repeat a read after no answer or a gateway error, waiting a little longer each time', async () => {
+    await client.getMe();
+    backend.failNext('GET /members/me/points', 'network');
+    backend.failNext('GET /members/me/points', { status: 502, body: '<html>Bad Gateway</html>' });
+    const points = await client.getPoints();
+    expect(points.balance).toBe(1280);
+    expect(backend.paths().filter((p) => p === 'GET /members/me/points')).toHaveLength(3);
+    expect(noWait.mock.calls.map(([ms]) => ms)).toEqual([400, 1200]);
+  });
+
+  it('give up after three attempts', async () => {
+    await client.getMe();
+    for (let i = 0; i < 3; i++) backend.failNext('GET /members/me/points', 'network');
+    await expect(client.getPoints()).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
+    expect(backend.paths().filter((p) => p === 'GET /members/me/points')).toHaveLength(3);
+  });
+
+  it('repeat a keyed write with the same Idempotency-Key, so it is done once', async () => {
+    await client.getMe();
+    backend.failNext('POST /members/me/checkins', 'network');
+    backend.failNext('POST /members/me/checkins', { status: 503, body: { code: 'NOT_READY', message: 'starting' } });
+    const result = await client.checkin('ml-key-1');
+    expect(result.points).toBe(5);
+    const sent = backend.calls.filter((c) => c.url.endsWith('/members/me/checkins'));
+    expect(sent).toHaveLength(3);
+    expect(sent.map((c) => c.header['Idempotency-Key'])).toEqual(['ml-key-1', 'ml-key-1', 'ml-key-1']);
+    expect(backend.world('wx-user').points.balance).toBe(1285);
+  });
+
+  it('replay the first answer when the same key is sent again', async () => {
+    const first = await client.claimCoupon('cpt_free10', 'ml-claim-1');
+    const again = await client.claimCoupon('cpt_free10', 'ml-claim-1');
+    expect(again.id).toBe(first.id);
+    expect(backend.world('wx-user').coupons.filter((c) => c.templateId === 'cpt_free10')).toHaveLength(2); // 1 expired + 1 claimed
+  });
+
+  it('never repeat a write without a key, nor a domain answer', async () => {
+    await client.getMe();
+    backend.failNext('PUT /members/me/marketing-consent', 'network');
+    await expect(client.setMarketingConsent(true)).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
+    expect(backend.paths().filter((p) => p === 'PUT /members/me/marketing-consent')).toHaveLength(1);
+
+    backend.failNext('GET /members/me', { status: 503, body: { code: 'WECHAT_UNAVAILABLE', message: 'down' } });
+    await expect(client.getMe()).rejects.toMatchObject({ code: 'WECHAT_UNAVAILABLE' });
+    expect(noWait).not.toHaveBeenCalled();
+  });
+
+  it('send an empty JSON object with keyed POSTs that have no body', async () => {
+    await client.checkin('ml-key-2');
+    const call = backend.calls.find((c) => c.url.endsWith('/members/me/checkins'))!;
+    expect(call.data).toEqual({});
+    expect(call.header['Content-Type']).toBe('application/json');
+  });
+});
+
+describe('member reads and writes', () => {
+  let backend: FakeBackend;
+  let client: ApiClient;
+  beforeEach(() => {
+    backend = createFakeBackend();
+    backend.seedMember('wx-user');
+    ({ client } = weappClient(backend));
+  });
+
+  it('put page and filter parameters in the query string', async () => {
+    await client.getPointEntries({ limit: 20, offset: 40 });
+    await client.getMyCoupons({ status: 'used' });
+    await client.getExpiringPoints(30);
+    expect(backend.paths().slice(1)).toEqual([
+      'GET /members/me/points/entries?limit=20&offset=40',
+      'GET /members/me/coupons?status=used',
+      'GET /members/me/points/expiring?days=30',
+    ]);
+  });
+
+  it('escape ids in paths', async () => {
+    await expect(client.getMyCoupon('a/b')).rejects.toMatchObject({ code: 'COUPON_NOT_FOUND' });
+    expect(backend.paths().at(-1)).toBe('GET /members/me/coupons/a%2Fb');
+  });
+
+  it('patch the profile and bind a phone by code', async () => {
+    const member = await client.updateProfile({ birthday: '1995-06-18' });
+    expect(member.birthday).toBe('1995-06-18');
+    expect(backend.calls.at(-1)).toMatchObject({ method: 'PATCH', data: { birthday: '1995-06-18' } });
+    await expect(client.bindPhone('nope')).rejects.toMatchObject({ code: 'WECHAT_CODE_INVALID' });
+  });
+});
+
+describe('staff calls', () => {
+  let backend: FakeBackend;
+  let client: ApiClient;
+  let storage: KeyValueStorage;
+  beforeEach(() => {
+    backend = createFakeBackend();
+    ({ client, storage } = weappClient(backend));
+  });
+
+  it('need a staff login, and never sign the member in for it', async () => {
+    await expect(client.staff.listStores()).rejects.toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
+    expect(backend.calls).toHaveLength(0);
+  });
+
+  it('keep the staff token apart from the member token', async () => {
+    backend.seedMember('wx-user');
+    const result = await client.staff.login({ brandCode: 'demo', username: 'clerk1', password: 'password123' });
+    expect(result.staff.displayName).toBe('王小明');
+    expect(client.staff.session()).toMatchObject({ staff: { username: 'clerk1', storeIds: [expect.any(String)] }, brand: { name: '示例品牌' } });
+    expect(storage.get(STORAGE_KEYS.session)).toBeNull();
+    expect(JSON.parse(storage.get(STORAGE_KEYS.staffSession)!)).toMatchObject({ token: result.token });
+
+    await client.staff.listStores();
+    expect(backend.calls.at(-1)?.header.Authorization).toBe(`Bearer ${result.token}`);
+    await client.getMe();
+    expect(backend.calls.at(-1)?.header.Authorization).not.toBe(`Bearer ${result.token}`);
+    expect(client.staff.session()).not.toBeNull();
+  });
+
+  it('report wrong credentials and store nothing', async () => {
+    await expect(client.staff.login({ brandCode: 'demo', username: 'clerk1', password: 'wrong-password' })).rejects.toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+    });
+    expect(client.staff.session()).toBeNull();
+  });
+
+  it('forget a refused staff token without logging in again', async () => {
+    await client.staff.login({ brandCode: 'demo', username: 'clerk1', password: 'password123' });
+    backend.expireTokens();
+    await expect(client.staff.listStores()).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+    expect(client.staff.session()).toBeNull();
+    expect(backend.paths().filter((p) => p.startsWith('POST /auth'))).toEqual(['POST /auth/staff/login']);
+  });
+
+  it('record a purchase with the Idempotency-Key given, and replay it', async () => {
+    backend.seedMember('wx-user');
+    const card = backend.cardCodeOf('wx-user');
+    await client.staff.login({ brandCode: 'demo', username: 'clerk1', password: 'password123' });
+    const member = await client.staff.scanCard(card);
+    const body = { memberId: member.id, amountFen: 12_800 };
+    const first = await client.staff.recordPurchase(body, 'ml-order-1');
+    const again = await client.staff.recordPurchase(body, 'ml-order-1');
+    expect(again.order.id).toBe(first.order.id);
+    expect(first.order.pointsEarned).toBe(128);
+    expect(backend.world('wx-user').points.balance).toBe(1280 + 128);
+    await expect(client.staff.recordPurchase({ ...body, amountFen: 1 }, 'ml-order-1')).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
   });
 });

@@ -1,5 +1,5 @@
 import { ERROR_CODES } from '@memberloop/shared';
-import { ApiError, errorFromResponse, friendlyMessage, isApiError, isAuthError, messageOf } from './errors';
+import { ApiError, errorFromResponse, friendlyMessage, hasCode, isApiError, isAuthError, isTransient, isUncertain, messageOf } from './errors';
 
 describe('friendlyMessage', () => {
   it('has a Chinese message for the codes a member meets', () => {
@@ -56,5 +56,34 @@ describe('helpers', () => {
   it('turns anything thrown into a message', () => {
     expect(messageOf(new ApiError('RATE_LIMITED', 'slow down', 429))).toBe('操作太频繁了，请稍后再试');
     expect(messageOf(new TypeError('x is undefined'))).toBe('操作失败，请稍后再试');
+  });
+});
+
+describe('new codes and audiences', () => {
+  it('covers the value-core codes members and clerks meet', () => {
+    expect(friendlyMessage('ALREADY_CHECKED_IN')).toBe('今日已签到');
+    expect(friendlyMessage('POINTS_INSUFFICIENT')).toBe('可用积分不足');
+    expect(friendlyMessage('MALL_TIER_TOO_LOW')).toBe('您的会员等级暂不能兑换该商品');
+    expect(friendlyMessage('CARD_CODE_EXPIRED')).toBe('会员码已过期，请让会员刷新会员卡后重新扫码');
+    expect(friendlyMessage('INVALID_CREDENTIALS')).toBe('品牌编码、账号或密码不正确');
+  });
+
+  it('speaks to the clerk where the member wording would be wrong', () => {
+    expect(friendlyMessage('MEMBER_NOT_FOUND', 404, 'staff')).toBe('未找到该会员');
+    expect(friendlyMessage('MEMBER_NOT_FOUND', 404)).toBe('还不是会员');
+    expect(messageOf(new ApiError('TOKEN_INVALID', 'x', 401), 'staff')).toBe('登录已过期，请重新登录');
+    expect(friendlyMessage('COUPON_EXPIRED', 409, 'staff')).toBe('该优惠券已过期');
+  });
+
+  it('tells certain from uncertain and transient failures', () => {
+    const network = new ApiError('NETWORK_ERROR', 'x', 0);
+    const gateway = new ApiError('INTERNAL', 'x', 502);
+    const starting = new ApiError('NOT_READY', 'x', 503);
+    const wechat = new ApiError('WECHAT_UNAVAILABLE', 'x', 503);
+    const refused = new ApiError('COUPON_EXPIRED', 'x', 409);
+    expect([network, gateway, starting, wechat, refused].map(isTransient)).toEqual([true, true, true, false, false]);
+    expect([network, gateway, starting, wechat, refused].map(isUncertain)).toEqual([true, true, true, true, false]);
+    expect(hasCode(refused, 'COUPON_EXPIRED')).toBe(true);
+    expect(hasCode(new Error('COUPON_EXPIRED'), 'COUPON_EXPIRED')).toBe(false);
   });
 });

@@ -1,18 +1,19 @@
-import { createFakeBackend, FAKE_WECHAT } from '../../test/fake-backend';
+import { API_BASE, createFakeBackend, FAKE_WECHAT } from '../../test/fake-backend';
 
 type TaroStub = typeof import('../../test/stubs/taro');
 type ApiModule = typeof import('./index');
 
 /** Loads the app's API module afresh (it picks the platform when loaded) with a fresh Taro stub. */
-function loadApi(env: Record<string, string | undefined>): { api: ApiModule['api']; taro: TaroStub } {
+function loadApi(env: Record<string, string | undefined>): { api: ApiModule['api']; devPhoneCode: ApiModule['devPhoneCode']; taro: TaroStub } {
   const saved = { ...process.env };
   Object.assign(process.env, env);
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
-  let loaded!: { api: ApiModule['api']; taro: TaroStub };
+  let loaded!: { api: ApiModule['api']; devPhoneCode: ApiModule['devPhoneCode']; taro: TaroStub };
   jest.isolateModules(() => {
     const taro = require('@tarojs/taro') as TaroStub;
     taro.resetTaroStub();
-    loaded = { api: (require('./index') as ApiModule).api, taro };
+    const mod = require('./index') as ApiModule;
+    loaded = { api: mod.api, devPhoneCode: mod.devPhoneCode, taro };
   });
   process.env = saved;
   return loaded;
@@ -54,7 +55,7 @@ describe('the app client on Taro', () => {
     const backend = createFakeBackend();
     const carol = backend.seedMember('carol');
     window.history.replaceState(null, '', '/app/index.html#/pages/index/index?user=carol');
-    const { api, taro } = loadApi({ TARO_ENV: 'h5', TARO_APP_FAKE_WECHAT_URL: FAKE_WECHAT });
+    const { api, taro } = loadApi({ TARO_ENV: 'h5', TARO_APP_API_BASE: API_BASE, TARO_APP_FAKE_WECHAT_URL: FAKE_WECHAT });
     taro.request.mockImplementation((options) => backend.taroRequest(options));
 
     const me = await api.getMe();
@@ -64,6 +65,42 @@ describe('the app client on Taro', () => {
     expect(backend.calls[1]?.data).toMatchObject({ brandCode: 'demo', join: false });
     expect(me.id).toBe(carol.id);
     expect(taro.storedValue('memberloop.h5User')).toBe('carol');
+  });
+
+  it('in H5 built without an API base talks to the page origin and asks it where the fake WeChat is', async () => {
+    const backend = createFakeBackend();
+    backend.seedMember('dave');
+    window.history.replaceState(null, '', '/h5/index.html#/pages/card/index?user=dave');
+    const { api, taro } = loadApi({ TARO_ENV: 'h5', TARO_APP_API_BASE: '', TARO_APP_FAKE_WECHAT_URL: '' });
+    // jsdom's page origin is http://localhost; the fake backend answers there.
+    taro.request.mockImplementation((options) => backend.taroRequest({ ...options, url: options.url.replace(window.location.origin, API_BASE) }));
+
+    await api.getMe();
+    await api.logout();
+    await api.getMe();
+    const urls = taro.request.mock.calls.map(([options]) => `${options.method} ${options.url}`);
+    expect(urls).toEqual([
+      'GET http://localhost/dev/wechat',
+      `POST ${FAKE_WECHAT}/__dev/login-code`,
+      'POST http://localhost/auth/member/login',
+      'GET http://localhost/members/me',
+      `POST ${FAKE_WECHAT}/__dev/login-code`,
+      'POST http://localhost/auth/member/login',
+      'GET http://localhost/members/me',
+    ]);
+  });
+
+  it('in H5 mints a phone code at the fake WeChat server', async () => {
+    const backend = createFakeBackend();
+    const { taro, devPhoneCode } = loadApi({ TARO_ENV: 'h5', TARO_APP_API_BASE: API_BASE, TARO_APP_FAKE_WECHAT_URL: FAKE_WECHAT });
+    taro.request.mockImplementation((options) => backend.taroRequest(options));
+    process.env.TARO_ENV = 'h5';
+    try {
+      await expect(devPhoneCode('13800001111')).resolves.toMatch(/^phone-/);
+      await expect(devPhoneCode('12')).rejects.toMatchObject({ code: 'PHONE_INVALID' });
+    } finally {
+      delete process.env.TARO_ENV;
+    }
   });
 
   it('turns a rejected Taro.request into NETWORK_ERROR', async () => {

@@ -1,4 +1,5 @@
 import { queryParamFromHref } from '../lib/query';
+import type { FakeWechatLocator } from './dev-wechat';
 import { ApiError } from './errors';
 import type { HttpTransport } from './http';
 import { STORAGE_KEYS, type KeyValueStorage } from './storage';
@@ -40,7 +41,7 @@ function randomUserKey(): string {
 }
 
 export interface H5LoginCodeOptions {
-  fakeWechatUrl: string;
+  fakeWechat: FakeWechatLocator;
   transport: HttpTransport;
   storage: KeyValueStorage;
   /** The browser URL; `?user=NAME` in it picks the fake WeChat user. */
@@ -71,10 +72,11 @@ export function h5LoginCodeSource(options: H5LoginCodeOptions): LoginCodeSource 
   return {
     identity,
     async getCode() {
+      const base = await options.fakeWechat.url();
       let response;
       try {
         response = await options.transport({
-          url: `${options.fakeWechatUrl}/__dev/login-code`,
+          url: `${base}/__dev/login-code`,
           method: 'POST',
           data: { user: identity() },
           header: { 'Content-Type': 'application/json' },

@@ -15,8 +15,13 @@ export function memoryStorage(initial: Record<string, string> = {}): KeyValueSto
 }
 
 export const STORAGE_KEYS = {
+  /** The member's token. */
   session: 'memberloop.session',
   h5User: 'memberloop.h5User',
+  /** A clerk's token, kept apart from the member's: the same phone may be both. */
+  staffSession: 'memberloop.staffSession',
+  /** The store a clerk with several stores last worked at. */
+  clerkStore: 'memberloop.clerkStore',
 } as const;
 
 interface StoredSession {
@@ -61,6 +66,46 @@ export function createTokenStore(
     },
     clear() {
       storage.remove(STORAGE_KEYS.session);
+    },
+  };
+}
+
+/** What is kept of a staff login: the token and who it stands for. */
+export interface StaffSession {
+  token: string;
+  expiresAt: string;
+  staff: { id: string; displayName: string; username: string; role: string; storeIds: string[] };
+  brand: { id: string; code: string; name: string };
+}
+
+/** The staff token, forgotten a minute before it expires; separate from the member's. */
+export interface StaffSessionStore {
+  get(): StaffSession | null;
+  set(session: StaffSession): void;
+  clear(): void;
+}
+
+export function createStaffSessionStore(storage: KeyValueStorage, now: () => Date = () => new Date()): StaffSessionStore {
+  return {
+    get() {
+      const raw = storage.get(STORAGE_KEYS.staffSession);
+      if (!raw) return null;
+      let session: Partial<StaffSession>;
+      try {
+        session = JSON.parse(raw) as Partial<StaffSession>;
+      } catch {
+        return null;
+      }
+      if (typeof session.token !== 'string' || !session.staff || !session.brand) return null;
+      const expiresAt = Date.parse(session.expiresAt ?? '');
+      if (Number.isFinite(expiresAt) && expiresAt - EXPIRY_MARGIN_MS <= now().getTime()) return null;
+      return session as StaffSession;
+    },
+    set(session) {
+      storage.set(STORAGE_KEYS.staffSession, JSON.stringify(session));
+    },
+    clear() {
+      storage.remove(STORAGE_KEYS.staffSession);
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Clock } from '@memberloop/shared';
 import type { Services } from '../app';
 import type { Db } from '../db/client';
 import type { JobDefinition } from './job-runner';
+import { analyticsJobs } from '../modules/analytics';
 import { couponsJobs } from '../modules/coupons';
 import { pointsJobs } from '../modules/points';
 import { tiersJobs } from '../modules/tiers';
@@ -11,5 +12,5 @@ export { createJobRunner, type JobDefinition, type JobRunner } from './job-runne
 
 /** Every scheduled job of the server. */
 export function allJobs(services: Services, db: Db, clock: Clock): JobDefinition[] {
-  return [...pointsJobs(services.points), ...couponsJobs(services.coupons), ...tiersJobs(services.tiers), ...maintenanceJobs(db, clock)];
+  return [...pointsJobs(services.points), ...couponsJobs(services.coupons), ...tiersJobs(services.tiers), ...analyticsJobs(services.analytics), ...maintenanceJobs(db, clock)];
 }

@@ -32,7 +32,7 @@ describe('join page', () => {
     expect(checkbox(/会员协议/).getAttribute('aria-checked')).toBe('true');
     await tapJoin();
 
-    await waitFor(() => expect(taro.reLaunch).toHaveBeenCalledWith({ url: '/pages/index/index' }));
+    await waitFor(() => expect(taro.reLaunch).toHaveBeenCalledWith({ url: '/pages/card/index?welcome=1' }));
     expect(backend.paths()).toEqual(['POST /auth/member/login', 'PUT /members/me/marketing-consent']);
     expect(backend.calls[0]?.data).toEqual({ code: 'code-1', scene: 's=ST7K2Q', join: true });
     expect(backend.members.get('wx-shopper')).toMatchObject({
@@ -75,6 +75,7 @@ describe('join page', () => {
     fireEvent.click(checkbox(/会员协议/));
     await tapJoin();
     await waitFor(() => expect(taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '欢迎回来' })));
+    await waitFor(() => expect(taro.reLaunch).toHaveBeenCalledWith({ url: '/pages/card/index' }));
   });
 
   it('explains an unknown scene and offers to join without it', async () => {
@@ -136,5 +137,24 @@ describe('join page', () => {
     await tapJoin();
     await waitFor(() => expect(taro.reLaunch).toHaveBeenCalled());
     expect(backend.calls[0]?.data).toEqual({ code: 'code-1', scene: 's=ST7K2Q', join: true });
+  });
+});
+
+describe('join page welcome gift', () => {
+  it('shows the gift when a later server sends one', async () => {
+    const gifting = (options: Parameters<typeof backend.taroRequest>[0]) =>
+      backend.taroRequest(options).then((response) =>
+        options.url.endsWith('/auth/member/login') && response.statusCode === 200
+          ? { ...response, data: { ...(response.data as object), welcomeGift: { points: 100, coupons: [{ name: '新人10元券' }] } } }
+          : response,
+      );
+    taro.request.mockImplementation(gifting);
+    render(<JoinPage />);
+    fireEvent.click(screen.getByTestId('join-terms'));
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('join-submit'));
+    });
+    await waitFor(() => expect(taro.reLaunch).toHaveBeenCalled());
+    expect(taro.showModal).toHaveBeenCalledWith(expect.objectContaining({ content: '入会礼已到账：100 积分、新人10元券' }));
   });
 });

@@ -3,7 +3,7 @@ import Taro from '@tarojs/taro';
 import { useRef, useState } from 'react';
 import { api, isApiError, messageOf } from '../../api';
 import { CheckRow } from '../../components/check-row';
-import { ROUTES } from '../../routes';
+import { ROUTES, withQuery } from '../../routes';
 import { joinMembership } from './join-flow';
 import { useJoinScene } from './use-join-scene';
 import './index.scss';
@@ -39,9 +39,13 @@ export default function JoinPage() {
     inFlight.current = true;
     setPhase({ kind: 'submitting' });
     try {
-      const { isNew } = await joinMembership(api, { scene, marketing });
-      void Taro.showToast({ title: isNew ? '入会成功' : '欢迎回来', icon: 'success' });
-      await Taro.reLaunch({ url: ROUTES.home });
+      const { isNew, welcomeGift } = await joinMembership(api, { scene, marketing });
+      if (welcomeGift) {
+        await Taro.showModal({ title: '入会成功', content: `入会礼已到账：${welcomeGift}`, showCancel: false, confirmText: '去看看' });
+      } else {
+        void Taro.showToast({ title: isNew ? '入会成功' : '欢迎回来', icon: 'success' });
+      }
+      await Taro.reLaunch({ url: withQuery(ROUTES.card, { welcome: isNew ? 1 : undefined }) });
     } catch (error) {
       setPhase({
         kind: 'error',
@@ -66,7 +70,7 @@ export default function JoinPage() {
   const submitting = phase.kind === 'submitting';
 
   return (
-    <View className="page join">
+    <View className="page join" data-testid="join-page">
       <View className="card join__hero">
         <Text className="join__title">欢迎加入会员</Text>
         <Text className="join__subtitle">
@@ -96,6 +100,7 @@ export default function JoinPage() {
 
       <View className="card">
         <CheckRow
+          testId="join-terms"
           checked={termsAccepted}
           onChange={(checked) => {
             setTermsAccepted(checked);
@@ -103,22 +108,26 @@ export default function JoinPage() {
           }}
         >
           <Text>我已阅读并同意</Text>
-          <Text className="join__link" onClick={showTerms}>
+          <Text className="join__link" onClick={showTerms} data-testid="join-terms-link">
             《会员协议》
           </Text>
         </CheckRow>
-        <CheckRow checked={marketing} onChange={setMarketing}>
+        <CheckRow testId="join-marketing" checked={marketing} onChange={setMarketing}>
           <Text>接收优惠消息（可选）</Text>
           <Text className="muted join__hint">新品、活动与优惠券提醒，可随时在会员中心关闭</Text>
         </CheckRow>
-        {termsHint ? <Text className="join__error">请先阅读并同意会员协议</Text> : null}
+        {termsHint ? (
+          <Text className="join__error" data-testid="join-terms-hint">
+            请先阅读并同意会员协议
+          </Text>
+        ) : null}
       </View>
 
       {phase.kind === 'error' ? (
-        <View className="join__failure" role="alert">
+        <View className="join__failure" role="alert" data-testid="join-error">
           <Text className="state__text--error">{phase.message}</Text>
           {phase.sceneRejected ? (
-            <Button className="btn btn--plain join__alt" onClick={joinWithoutScene}>
+            <Button className="btn btn--plain join__alt" onClick={joinWithoutScene} data-testid="join-without-scene">
               不使用二维码，直接加入
             </Button>
           ) : null}
@@ -129,8 +138,10 @@ export default function JoinPage() {
         className={termsAccepted ? 'btn btn--primary' : 'btn btn--primary btn--inactive'}
         loading={submitting}
         onClick={() => void submit()}
+        data-testid="join-submit"
       >
-        {submitting ? '正在加入…' : phase.kind === 'error' ? '重试' : '加入会员'}
+        {/* The label is an element: Taro's H5 button draws its spinner before it, and a bare text node that React replaces would break that. */}
+        <Text>{submitting ? '正在加入…' : phase.kind === 'error' ? '重试' : '加入会员'}</Text>
       </Button>
     </View>
   );

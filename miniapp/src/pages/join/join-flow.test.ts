@@ -1,6 +1,6 @@
 import type { MemberLoginResponse, MemberProfile } from '@memberloop/shared';
 import { ApiError } from '../../api/errors';
-import { joinMembership } from './join-flow';
+import { joinMembership, welcomeGiftOf } from './join-flow';
 
 function member(granted: boolean): MemberProfile {
   return {
@@ -59,5 +59,26 @@ describe('joinMembership', () => {
     api.login.mockRejectedValueOnce(new ApiError('JOIN_SCENE_NOT_FOUND', 'gone', 404));
     await expect(joinMembership(api, { scene: 'x', marketing: true })).rejects.toMatchObject({ code: 'JOIN_SCENE_NOT_FOUND' });
     expect(api.setMarketingConsent).not.toHaveBeenCalled();
+  });
+});
+
+describe('welcome gift', () => {
+  it('is none while the server sends none', async () => {
+    const api = fakeApi();
+    expect((await joinMembership(api, { scene: null, marketing: false })).welcomeGift).toBeNull();
+    expect(welcomeGiftOf({ token: 't' })).toBeNull();
+    expect(welcomeGiftOf(null)).toBeNull();
+  });
+
+  it('is read from a later server\'s answer, ignoring what it cannot use', () => {
+    expect(welcomeGiftOf({ welcomeGift: { points: 100, coupons: [{ name: '新人10元券' }, { name: '' }, {}] } })).toBe('100 积分、新人10元券');
+    expect(welcomeGiftOf({ welcomeGift: { points: -5, coupons: 'x' } })).toBeNull();
+    expect(welcomeGiftOf({ welcomeGift: 'yes' })).toBeNull();
+  });
+
+  it('is shown to new members only', async () => {
+    const api = fakeApi(false, false);
+    api.login.mockResolvedValueOnce({ ...(await api.login()), isNew: false, welcomeGift: { points: 50 } } as never);
+    expect((await joinMembership(api, { scene: null, marketing: false })).welcomeGift).toBeNull();
   });
 });

@@ -11,6 +11,28 @@ export interface JoinChoices {
 export interface JoinOutcome {
   member: MemberProfile;
   isNew: boolean;
+  /** What the brand gave for joining, in words, when the server says (it does not yet). */
+  welcomeGift: string | null;
+}
+
+/**
+ * The welcome gift of a login answer, if the server sends one. MemberLoginResponse has no such
+ * field yet; a later server may add `welcomeGift: { points?, coupons?: [{ name }] }`, which this
+ * reads defensively so the join page can show it without another release.
+ */
+export function welcomeGiftOf(response: unknown): string | null {
+  const gift = (response as { welcomeGift?: unknown } | null)?.welcomeGift;
+  if (!gift || typeof gift !== 'object') return null;
+  const { points, coupons } = gift as { points?: unknown; coupons?: unknown };
+  const parts: string[] = [];
+  if (typeof points === 'number' && Number.isSafeInteger(points) && points > 0) parts.push(`${points} 积分`);
+  if (Array.isArray(coupons)) {
+    for (const coupon of coupons) {
+      const name = (coupon as { name?: unknown } | null)?.name;
+      if (typeof name === 'string' && name.trim()) parts.push(name.trim());
+    }
+  }
+  return parts.length ? parts.join('、') : null;
 }
 
 /**
@@ -23,9 +45,11 @@ export async function joinMembership(
   api: Pick<ApiClient, 'login' | 'setMarketingConsent'>,
   choices: JoinChoices,
 ): Promise<JoinOutcome> {
-  const { member, isNew } = await api.login(choices.scene ?? undefined, { join: true });
+  const response = await api.login(choices.scene ?? undefined, { join: true });
+  const { member, isNew } = response;
+  const welcomeGift = isNew ? welcomeGiftOf(response) : null;
   if (choices.marketing && !member.marketingConsent.granted) {
-    return { member: await api.setMarketingConsent(true), isNew };
+    return { member: await api.setMarketingConsent(true), isNew, welcomeGift };
   }
-  return { member, isNew };
+  return { member, isNew, welcomeGift };
 }

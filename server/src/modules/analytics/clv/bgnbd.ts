@@ -8,7 +8,7 @@
  * one time unit measured from the first purchase.
  */
 import { minimize, type MinimizeStatus } from './optimize';
-import { hyp2f1Log, log1pExp, logAddExp, logGamma } from './special';
+import { hyp2f1Log, log1pExp, logPochhammer } from './special';
 
 export interface BgNbdParams {
   r: number;
@@ -39,30 +39,37 @@ function checkParams({ r, alpha, a, b }: BgNbdParams): void {
 }
 
 /**
- * ln of the second term's weight against the first in the likelihood and in P(alive):
- * ln[a / (b + x − 1)] + (r + x) ln[(α + T) / (α + tₓ)], or −Infinity when x = 0.
- */
-function logDropoutOdds({ r, alpha, a, b }: BgNbdParams, { x, tx, T }: RecencyFrequency): number {
-  if (x === 0) return Number.NEGATIVE_INFINITY;
-  return Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
-}
-
-/**
  * One customer's log-likelihood (FHL 2005, eq. 6):
  *   L = B(a, b+x)/B(a, b) · Γ(r+x) α^r / (Γ(r) (α+T)^(r+x))
  *     + [x > 0] B(a+1, b+x−1)/B(a, b) · Γ(r+x) α^r / (Γ(r) (α+tₓ)^(r+x))
- * written as ln of the common factor plus ln(1 + odds) with the odds from logDropoutOdds.
+ * rearranged for precision as
+ *   ln L = ln (r)ₓ + ln (b)ₓ − ln (a+b)ₓ − r ln(1 + T/α) − x ln(α+T) + ln(1 + odds),
+ *   ln odds = ln a − ln(b+x−1) + (r+x) ln(1 + (T−tₓ)/(α+tₓ))   (−∞ when x = 0),
+ * where (s)ₓ is the rising factorial Γ(s+x)/Γ(s) and the odds are the second term over the first.
  */
 export function bgnbdCustomerLogLikelihood(params: BgNbdParams, customer: RecencyFrequency): number {
-  const { r, alpha, a, b } = params;
-  const { x, T } = customer;
-  const countPart = logGamma(r + x) - logGamma(r) + r * Math.log(alpha);
-  const dropoutPart = logGamma(a + b) + logGamma(b + x) - logGamma(b) - logGamma(a + b + x);
-  const stillAlivePart = -(r + x) * Math.log(alpha + T);
-  return countPart + dropoutPart + logAddExp(stillAlivePart, stillAlivePart + logDropoutOdds(params, customer));
+  const { x } = customer;
+  return customerTerm(params, customer, logCountAndDropoutPart(params, x), logOddsConstant(params, x));
 }
 
-/** Customers with the same (x, tₓ, T) share one likelihood term; weight = how many there are. */
+/** ln (r)ₓ + ln (b)ₓ − ln (a+b)ₓ: the part of ln L that depends on x alone. */
+const logCountAndDropoutPart = ({ r, a, b }: BgNbdParams, x: number): number => logPochhammer(r, x) + logPochhammer(b, x) - logPochhammer(a + b, x);
+
+/** ln a − ln(b+x−1), or −∞ when x = 0 (no purchase after which the customer could have dropped out). */
+const logOddsConstant = ({ a, b }: BgNbdParams, x: number): number => (x > 0 ? Math.log(a) - Math.log(b + x - 1) : Number.NEGATIVE_INFINITY);
+
+/** ln of the second likelihood term over the first: the log-odds that the customer dropped out after the last purchase. */
+const logDropoutOdds = (params: BgNbdParams, { x, tx, T }: RecencyFrequency, oddsConstant = logOddsConstant(params, x)): number =>
+  x > 0 ? oddsConstant + (params.r + x) * Math.log1p((T - tx) / (params.alpha + tx)) : Number.NEGATIVE_INFINITY;
+
+function customerTerm(params: BgNbdParams, customer: RecencyFrequency, xPart: number, oddsConstant: number): number {
+  const { r, alpha } = params;
+  const { x, T } = customer;
+  const stillAlive = -r * Math.log1p(T / alpha) - x * Math.log(alpha + T);
+  return xPart + stillAlive + log1pExp(logDropoutOdds(params, customer, oddsConstant));
+}
+
+/** Customers with the same (x, tₓ, T) share one likelihood term; weight = how many there are. Sorted by x. */
 export interface WeightedRecencyFrequency extends RecencyFrequency {
   weight: number;
 }
@@ -76,14 +83,30 @@ export function groupCustomers(customers: readonly RecencyFrequency[]): Weighted
     if (group) group.weight++;
     else groups.set(key, { x: c.x, tx: c.tx, T: c.T, weight: 1 });
   }
-  return [...groups.values()];
+  return [...groups.values()].sort((p, q) => p.x - q.x);
 }
 
-/** Sum of the customers' log-likelihoods. */
+/**
+ * Sum of the customers' log-likelihoods (bgnbdCustomerLogLikelihood, weighted). The terms that depend
+ * on x alone are computed once per run of equal x, so customers sorted by x (as groupCustomers
+ * returns them) cost a few logarithms each.
+ */
 export function bgnbdLogLikelihood(params: BgNbdParams, customers: readonly (RecencyFrequency & { weight?: number })[]): number {
   checkParams(params);
+  let cachedX = Number.NaN;
+  let xPart = 0;
+  let oddsConstant = 0;
   let total = 0;
-  for (const c of customers) total += (c.weight ?? 1) * bgnbdCustomerLogLikelihood(params, c);
+  // an indexed loop: this is the fits' inner loop, and it stays fast when compiled to older targets
+  for (let i = 0; i < customers.length; i++) {
+    const c = customers[i]!;
+    if (c.x !== cachedX) {
+      cachedX = c.x;
+      xPart = logCountAndDropoutPart(params, c.x);
+      oddsConstant = logOddsConstant(params, c.x);
+    }
+    total += (c.weight ?? 1) * customerTerm(params, c, xPart, oddsConstant);
+  }
   return total;
 }
 
@@ -129,8 +152,12 @@ export function probabilityAlive(params: BgNbdParams, customer: RecencyFrequency
   return Math.exp(-log1pExp(logDropoutOdds(params, customer)));
 }
 
-/** Below this |a − 1| the (a+b+x−1)/(a−1) · [1 − G] form is evaluated at a = 1 ± A_GAP and interpolated. */
-const A_GAP = 1e-4;
+/**
+ * Within this distance of a = 1 the (a+b+x−1)/(a−1) · [1 − G] form loses precision (G → 1), so it is
+ * evaluated at a = 1 ± A_GAP and 1 ± 2·A_GAP and interpolated by a cubic (error O(A_GAP⁴)).
+ */
+const A_GAP = 1e-3;
+const A_NODES = [-2, -1, 1, 2].map((k) => 1 + k * A_GAP);
 
 /**
  * E[Y(t) | alive at T, x, tₓ, T] = (a+b+x−1)/(a−1) · [1 − G] with
@@ -147,10 +174,17 @@ function expectedPurchasesIfAlive({ r, alpha, a, b }: BgNbdParams, x: number, T:
     return (c * (1 - gValue)) / (aa - 1);
   };
   if (Math.abs(a - 1) >= A_GAP) return direct(a);
-  // (a+b+x−1)/(a−1) · [1 − G] has a removable singularity at a = 1: interpolate across it.
-  const low = direct(1 - A_GAP);
-  const high = direct(1 + A_GAP);
-  return low + ((a - (1 - A_GAP)) / (2 * A_GAP)) * (high - low);
+  // (a+b+x−1)/(a−1) · [1 − G] has a removable singularity at a = 1: interpolate across it (Lagrange form).
+  const values = A_NODES.map(direct);
+  let result = 0;
+  A_NODES.forEach((node, i) => {
+    let weight = 1;
+    A_NODES.forEach((other, j) => {
+      if (j !== i) weight *= (a - other) / (node - other);
+    });
+    result += weight * values[i]!;
+  });
+  return result;
 }
 
 /**

@@ -38,25 +38,39 @@ function checkFitCustomer({ x, monetary }: FrequencyMonetary): void {
 /**
  * One customer's log-density of mₓ given x:
  *   f(mₓ | x) = Γ(px+q) / (Γ(px) Γ(q)) · v^q · mₓ^(px−1) · x^(px) / (v + x mₓ)^(px+q)
- * (the mean of x Gamma(p, ν) values is Gamma(px, νx); integrating ν over Gamma(q, v) gives this).
+ * (the mean of x Gamma(p, ν) values is Gamma(px, νx); integrating ν over Gamma(q, v) gives this),
+ * rearranged for precision as
+ *   ln f = ln Γ(px+q) − ln Γ(px) − ln Γ(q) − q ln(1 + x mₓ/v) − px ln(1 + v/(x mₓ)) − ln mₓ.
  */
-export function gammaGammaCustomerLogLikelihood({ p, q, v }: GammaGammaParams, { x, monetary }: FrequencyMonetary): number {
-  const px = p * x;
-  return (
-    logGamma(px + q) -
-    logGamma(px) -
-    logGamma(q) +
-    q * Math.log(v) +
-    (px - 1) * Math.log(monetary) +
-    px * Math.log(x) -
-    (px + q) * Math.log(v + x * monetary)
-  );
+export function gammaGammaCustomerLogLikelihood(params: GammaGammaParams, customer: FrequencyMonetary): number {
+  return customerTerm(params, customer, logGammaPart(params, customer.x));
 }
 
+/** ln Γ(px+q) − ln Γ(px) − ln Γ(q): the part that depends on x alone. */
+const logGammaPart = ({ p, q }: GammaGammaParams, x: number): number => logGamma(p * x + q) - logGamma(p * x) - logGamma(q);
+
+function customerTerm({ p, q, v }: GammaGammaParams, { x, monetary }: FrequencyMonetary, xPart: number): number {
+  const total = x * monetary;
+  return xPart - q * Math.log1p(total / v) - p * x * Math.log1p(v / total) - Math.log(monetary);
+}
+
+/**
+ * Sum of the customers' log-likelihoods. The terms that depend on x alone are computed once per run
+ * of equal x, so customers sorted by x (as fitGammaGamma passes them) cost three logarithms each.
+ */
 export function gammaGammaLogLikelihood(params: GammaGammaParams, customers: readonly FrequencyMonetary[]): number {
   checkParams(params);
+  let cachedX = Number.NaN;
+  let xPart = 0;
   let total = 0;
-  for (const c of customers) total += gammaGammaCustomerLogLikelihood(params, c);
+  for (let i = 0; i < customers.length; i++) {
+    const c = customers[i]!;
+    if (c.x !== cachedX) {
+      cachedX = c.x;
+      xPart = logGammaPart(params, c.x);
+    }
+    total += customerTerm(params, c, xPart);
+  }
   return total;
 }
 
@@ -80,10 +94,11 @@ export function fitGammaGamma(customers: readonly FrequencyMonetary[]): GammaGam
   if (customers.length === 0) throw new RangeError('fitGammaGamma: no customers');
   customers.forEach(checkFitCustomer);
   const count = customers.length;
-  const objective = (theta: readonly number[]): number => -gammaGammaLogLikelihood(fromLog(theta), customers) / count;
+  const byX = [...customers].sort((c, d) => c.x - d.x);
+  const objective = (theta: readonly number[]): number => -gammaGammaLogLikelihood(fromLog(theta), byX) / count;
   const result = minimize(objective, [0, 0, 0], { lower: -LOG_BOUND, upper: LOG_BOUND });
   const params = fromLog(result.x);
-  return { params, logLikelihood: gammaGammaLogLikelihood(params, customers), evaluations: result.evaluations, status: result.status };
+  return { params, logLikelihood: gammaGammaLogLikelihood(params, byX), evaluations: result.evaluations, status: result.status };
 }
 
 /**

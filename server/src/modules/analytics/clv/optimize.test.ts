@@ -34,6 +34,16 @@ describe('minimize (Nelder–Mead with restarts in a box)', () => {
     expect(Number.isFinite(result.value)).toBe(true);
   });
 
+  it('stops when rounding noise above fTol keeps the values from agreeing', () => {
+    // a deterministic wobble of 1e-9, far above fTol = 1e-12
+    const noisy = ([x, y]: readonly number[]) => (x! - 1) ** 2 + (y! + 2) ** 2 + 1e-9 * Math.sin(1e7 * x! + 3e7 * y!);
+    const result = minimize(noisy, [0, 0]);
+    expect(result.status).toBe('converged');
+    expect(result.evaluations).toBeLessThan(5000);
+    expect(result.x[0]).toBeCloseTo(1, 3);
+    expect(result.x[1]).toBeCloseTo(-2, 3);
+  });
+
   it('stops at once when the start point has no finite value', () => {
     let calls = 0;
     const result = minimize(() => {

@@ -6,6 +6,11 @@
  * [-10, 10]); points outside it are projected onto it. A non-finite objective value (NaN, ±Infinity)
  * counts as worse than any finite one, so the simplex moves away from it; a start point with a
  * non-finite value stops the search at once.
+ *
+ * A run ends when the simplex has shrunk to xTol with values within fTol of each other, or when its
+ * best value has not improved by more than fTol for STALL_ITERATIONS iterations: that happens when
+ * the objective's rounding noise is larger than fTol (a likelihood at extreme parameters), or on a
+ * ridge along the bound. The restart that follows checks that nothing better is nearby.
  */
 
 export type Objective = (x: readonly number[]) => number;
@@ -41,6 +46,8 @@ interface Vertex {
   x: number[];
   f: number;
 }
+
+const STALL_ITERATIONS = 200;
 
 // Standard Nelder–Mead coefficients: reflection, expansion, contraction, shrink.
 const REFLECT = 1;
@@ -112,15 +119,19 @@ function nelderMead(
     simplex.push(evaluate(x));
   }
 
-  for (;;) {
+  let lastImprovement = { f: Number.POSITIVE_INFINITY, iteration: 0 };
+  for (let iteration = 0; ; iteration++) {
     simplex.sort((p, q) => p.f - q.f);
     const best = simplex[0]!;
     const worst = simplex[n]!;
     if (evaluationsSoFar() >= settings.maxEvaluations) return { best, hitLimit: true };
+    const tolerance = settings.fTol * (1 + Math.abs(best.f));
+    if (best.f < lastImprovement.f - tolerance) lastImprovement = { f: best.f, iteration };
+    else if (iteration - lastImprovement.iteration > STALL_ITERATIONS) return { best, hitLimit: false };
     const spread = worst.f - best.f;
     let size = 0;
     for (const vertex of simplex) for (let j = 0; j < n; j++) size = Math.max(size, Math.abs(vertex.x[j]! - best.x[j]!));
-    if (spread <= settings.fTol * (1 + Math.abs(best.f)) && size <= settings.xTol) return { best, hitLimit: false };
+    if (spread <= tolerance && size <= settings.xTol) return { best, hitLimit: false };
     if (best.f === Number.POSITIVE_INFINITY) return { best, hitLimit: false }; // nothing finite left to compare
 
     const centroid = new Array<number>(n).fill(0);

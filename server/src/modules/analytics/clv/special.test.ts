@@ -1,4 +1,4 @@
-import { gammaSign, hyp2f1, hyp2f1Log, log1pExp, logAddExp, logGamma, logSumExp } from './special';
+import { gammaSign, hyp2f1, hyp2f1Log, log1pExp, logAddExp, logGamma, logPochhammer, logSumExp } from './special';
 
 const relativeError = (actual: number, expected: number): number => Math.abs(actual - expected) / Math.abs(expected);
 
@@ -34,6 +34,17 @@ describe('logGamma', () => {
     expect(gammaSign(-1.5)).toBe(1);
     expect(gammaSign(-2.5)).toBe(-1);
     expect(gammaSign(-2)).toBeNaN();
+  });
+});
+
+describe('logPochhammer', () => {
+  it('is ln Γ(s+n) − ln Γ(s), without cancellation for large s', () => {
+    expect(logPochhammer(2.5, 0)).toBe(0);
+    expect(relativeError(logPochhammer(0.243, 7), logGamma(7.243) - logGamma(0.243))).toBeLessThan(1e-13);
+    expect(relativeError(logPochhammer(3.5, 500), logGamma(503.5) - logGamma(3.5))).toBeLessThan(1e-12);
+    // (1e8)₃ = 1e8 · (1e8 + 1) · (1e8 + 2): the log-gamma difference would lose about 8 digits here
+    expect(relativeError(logPochhammer(1e8, 3), Math.log(1e8) + Math.log(1e8 + 1) + Math.log(1e8 + 2))).toBeLessThan(1e-15);
+    expect(Number.isFinite(logPochhammer(1e-300, 60))).toBe(true);
   });
 });
 

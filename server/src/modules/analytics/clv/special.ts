@@ -55,6 +55,29 @@ export function gammaSign(x: number): number {
   return Math.ceil(-x) % 2 === 1 ? -1 : 1; // Γ < 0 on (−1, 0), > 0 on (−2, −1), …
 }
 
+/** Up to this n, ln (s)ₙ is summed from its factors instead of taken as a difference of log-gammas. */
+const POCHHAMMER_PRODUCT_LIMIT = 64;
+
+/**
+ * ln (s)ₙ = ln Γ(s + n) − ln Γ(s) for s > 0 and an integer n ≥ 0. For small n it is the log of the
+ * product s (s+1) … (s+n−1), which has no cancellation when s is large (ln Γ(s + n) and ln Γ(s) would
+ * then be two large, nearly equal numbers).
+ */
+export function logPochhammer(s: number, n: number): number {
+  if (n === 0) return 0;
+  if (!Number.isInteger(n) || n > POCHHAMMER_PRODUCT_LIMIT) return logGamma(s + n) - logGamma(s);
+  let product = 1;
+  let log = 0;
+  for (let k = 0; k < n; k++) {
+    product *= s + k;
+    if (product > 1e280 || product < 1e-280) {
+      log += Math.log(product);
+      product = 1;
+    }
+  }
+  return log + Math.log(product);
+}
+
 /** ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b), for a, b > 0. */
 export const logBeta = (a: number, b: number): number => logGamma(a) + logGamma(b) - logGamma(a + b);
 
@@ -195,6 +218,7 @@ function hyp2f1OneMinusZ(a: number, b: number, c: number, z: number): SignedLog 
  * - 0.9 < z < 1: the 1 − z connection formula; when c − a − b is (nearly) an integer the formula is
  *   singular, so it is evaluated at c shifted to either side of the integer and interpolated.
  * - z = 1: Gauss's theorem when c − a − b > 0, +Infinity otherwise.
+ * - a or b a non-positive integer: a polynomial, summed directly for any z.
  * - z > 1 (where the function is complex) or c a non-positive integer: NaN.
  */
 export function hyp2f1Log(a: number, b: number, c: number, z: number): SignedLog {

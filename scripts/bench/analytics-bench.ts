@@ -1,0 +1,202 @@
+/**
+ * `npm run bench:analytics -- [--members 1000000] [--seed 1] [--orders-per-member 10] [--end YYYY-MM-DD] [--no-events]`
+ *
+ * On the throwaway PostgreSQL bench-analytics.mjs starts (DATABASE_URL): migrates, generates a brand with
+ * N members and about 10 purchases each (scripts/generate), then times
+ *   1. full scoring of the brand through the analytics service's `scoreBrand`, next to one plain aggregate
+ *      scan of the orders table (`select member_id, count(*), sum(paid_fen) from orders group by member_id`);
+ *   2. a live segment count over all members for a filter on score + tier + purchase date (`countSegment`);
+ *   3. the recommendations: computing and writing every member's top 10, and hit-rate@10 against the
+ *      popularity baseline on a split 90 days before the end of the data.
+ * Progress on stderr; the last line of stdout is one JSON object of figures. Runs under the server's tsx.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { fixedClock } from '../../shared/src/time';
+import { connectPostgres, type Database } from '../../server/src/db/client';
+import { chinaDayStartMs, dayNumber } from '../generate/calendar';
+import { generate, todayInChina } from '../generate/generate';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const DAY_MS = 86_400_000;
+
+interface Args {
+  members: number;
+  seed: number;
+  ordersPerMember: number;
+  end: string;
+  events: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { members: 1_000_000, seed: 1, ordersPerMember: 10, end: todayInChina(), events: true };
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i]!.replace(/^--/, '').split(/=(.*)/s, 2) as [string, string | undefined];
+    if (name === 'no-events') {
+      args.events = false;
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new Error(`--${name} needs a value`);
+    if (name === 'members') args.members = Number(value.replace(/_/g, ''));
+    else if (name === 'seed') args.seed = Number(value);
+    else if (name === 'orders-per-member') args.ordersPerMember = Number(value);
+    else if (name === 'end') args.end = value;
+    else throw new Error(`unknown option --${name} (--members, --seed, --orders-per-member, --end, --no-events)`);
+  }
+  if (!Number.isInteger(args.members) || args.members < 1) throw new Error('--members must be a whole number ≥ 1');
+  return args;
+}
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+const seconds = (from: number) => Math.round((performance.now() - from) / 10) / 100;
+
+function stageReporter(label: string) {
+  let last = 0;
+  let lastStage = '';
+  return (stage: string, done: number, total?: number) => {
+    const now = performance.now();
+    if (stage === lastStage && now - last < 5000) return;
+    last = now;
+    lastStage = stage;
+    log(`  ${label} ${stage} ${done.toLocaleString('en-US')}${total ? `/${total.toLocaleString('en-US')}` : ''}`);
+  };
+}
+
+/** The analytics service wired like the server wires it, with the clock at the end of the data; null while the module is not there. */
+async function analyticsService(database: Database, now: Date) {
+  const index = path.join(ROOT, 'server', 'src', 'modules', 'analytics', 'index.ts');
+  if (!existsSync(index)) return { service: null, reason: 'server/src/modules/analytics has no index.ts yet' };
+  try {
+    // through variables, so the typecheck of scripts/ does not follow the server's whole app
+    const appPath = path.join(ROOT, 'server', 'src', 'app');
+    const configPath = path.join(ROOT, 'server', 'src', 'config');
+    const app = (await import(appPath)) as { buildServices(deps: unknown): Record<string, unknown> };
+    const { loadConfig } = (await import(configPath)) as { loadConfig(env: NodeJS.ProcessEnv): unknown };
+    const config = loadConfig({ ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'silent', JOBS_ENABLED: 'false' });
+    // scoring and counting need no WeChat client
+    const services = app.buildServices({ db: database.db, clock: fixedClock(now), wechat: null, config });
+    const analytics = services.analytics as
+      | { scoreBrand?: (brandId: string, now: Date, progress?: (p: { stage: string; done: number; total: number }) => void) => Promise<unknown>; countSegment?: (brandId: string, filter: unknown) => Promise<number> }
+      | undefined;
+    if (!analytics || typeof analytics.scoreBrand !== 'function') return { service: null, reason: 'the analytics service has no scoreBrand' };
+    return { service: analytics, reason: '' };
+  } catch (error) {
+    return { service: null, reason: `the analytics module does not load: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
+  }
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error('DATABASE_URL is required (npm run bench:analytics starts a throwaway PostgreSQL)');
+  const now = new Date(chinaDayStartMs(dayNumber(args.end)));
+
+  // 0. the schema, and a throwaway server tuned for a bulk load (fewer checkpoints)
+  const admin = new Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(`alter system set max_wal_size = '8GB'`).then(() => admin.query('select pg_reload_conf()')).catch(() => {});
+  const database = connectPostgres(databaseUrl, { poolSize: 4 });
+  let started = performance.now();
+  await database.migrate();
+  log(`migrated in ${seconds(started)} s`);
+
+  try {
+    // 1. data
+    log(`generating ${args.members.toLocaleString('en-US')} members (seed ${args.seed}, data up to ${args.end})`);
+    const generated = await generate({ databaseUrl, members: args.members, seed: args.seed, brandCode: 'bench', end: args.end, ordersPerMember: args.ordersPerMember, events: args.events });
+    log(
+      `generated ${generated.members.toLocaleString('en-US')} members, ${generated.orders.toLocaleString('en-US')} orders, ${generated.orderItems.toLocaleString('en-US')} items, ` +
+        `${generated.events.toLocaleString('en-US')} events: ${generated.rows.toLocaleString('en-US')} rows in ${generated.seconds} s (${generated.rowsPerSecond.toLocaleString('en-US')} rows/s)`,
+    );
+    const brandId = generated.brandId;
+
+    // 2. scoring against one plain aggregate scan of the orders table
+    const scan = async () => {
+      const from = performance.now();
+      await admin.query(`select count(*), sum(n), sum(paid) from (select member_id, count(*) as n, sum(paid_fen) as paid from orders group by member_id) per_member`);
+      return seconds(from);
+    };
+    const firstScan = await scan();
+    log(`aggregate scan of orders (select member_id, count(*), sum(paid_fen) from orders group by member_id): ${firstScan} s`);
+    const { service, reason } = await analyticsService(database, now);
+    let scoringSeconds: number | null = null;
+    let segmentCountMs: number | null = null;
+    let segmentCount: number | null = null;
+    let scoring: unknown = null;
+    if (!service) {
+      log(`scoring: not available (${reason})`);
+    } else {
+      log(`scoring ${args.members.toLocaleString('en-US')} members through the analytics service's scoreBrand`);
+      const report = stageReporter('scoring');
+      started = performance.now();
+      scoring = await service.scoreBrand!(brandId, now, (p) => report(p.stage, p.done, p.total));
+      scoringSeconds = seconds(started);
+      log(`scoring: ${scoringSeconds} s`);
+    }
+    const aggregateScanSeconds = Math.min(firstScan, await scan());
+    log(`aggregate scan again: best of two ${aggregateScanSeconds} s`);
+
+    // 3. a live segment count: scored recently active, silver tier or above, bought in the last 90 days
+    const filter = {
+      all: [
+        { field: 'rScore', op: 'gte', value: 4 },
+        { field: 'tierLevel', op: 'gte', value: 1 },
+        { field: 'purchaseCount', period: { lastDays: 90 }, op: 'gte', value: 1 },
+      ],
+    };
+    if (service && typeof service.countSegment === 'function') {
+      await service.countSegment(brandId, filter); // planner statistics and caches warm, as on a server that runs
+      started = performance.now();
+      segmentCount = await service.countSegment(brandId, filter);
+      segmentCountMs = Math.round(performance.now() - started);
+      log(`segment count ${JSON.stringify(filter)}: ${segmentCount.toLocaleString('en-US')} members in ${segmentCountMs} ms`);
+    } else {
+      log('segment count: not available (no countSegment)');
+    }
+
+    // 4. recommendations
+    const recommendations = await import('../../server/src/modules/analytics/recommendations');
+    const reportRecommend = stageReporter('recommendations');
+    started = performance.now();
+    const computed = await recommendations.computeRecommendations(database.db, brandId, now, { progress: reportRecommend });
+    const recommendSeconds = seconds(started);
+    log(`recommendations for ${computed.members.toLocaleString('en-US')} members computed and written in ${recommendSeconds} s`);
+    const split = new Date(now.getTime() - 90 * DAY_MS);
+    const evaluation = await recommendations.evaluateRecommendations(database.db, brandId, split, { progress: stageReporter('evaluation') });
+    log(
+      `hit-rate@10 on the split at ${split.toISOString()} (${evaluation.members.toLocaleString('en-US')} members bought before it and in the 90 days after): ` +
+        `co-purchase ${evaluation.hitRateAt10}, popularity ${evaluation.popularityHitRateAt10} (${evaluation.seconds} s)`,
+    );
+
+    if (scoring) log(`scoring summary: ${JSON.stringify(scoring)}`);
+    console.log(
+      JSON.stringify({
+        members: generated.members,
+        purchases: generated.orders,
+        orderItems: generated.orderItems,
+        events: generated.events,
+        generateSeconds: generated.seconds,
+        generateRowsPerSecond: generated.rowsPerSecond,
+        scoringSeconds,
+        aggregateScanSeconds,
+        scoringToScanRatio: scoringSeconds === null || aggregateScanSeconds === 0 ? null : Math.round((scoringSeconds / aggregateScanSeconds) * 10) / 10,
+        segmentCountMs,
+        segmentCount,
+        recommendSeconds,
+        hitRateAt10: evaluation.hitRateAt10,
+        popularityHitRateAt10: evaluation.popularityHitRateAt10,
+        evaluatedMembers: evaluation.members,
+      }),
+    );
+  } finally {
+    await database.close();
+    await admin.end();
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exit(1);
+});

@@ -1,0 +1,241 @@
+/**
+ * Compiles a validated segment filter (shared/src/schemas/analytics.ts) into one parameterized SQL
+ * query over the brand's members. Every value from the filter travels as a bind parameter; the
+ * only SQL text is what this file spells out for the whitelisted fields and operators, so no input
+ * ever becomes SQL. Pure: no I/O.
+ *
+ * Shape:
+ *   from members m
+ *   left join member_scores s …   (when a score field is used)
+ *   left join member_tiers t …    (when the tier is used)
+ *   left join (per-member aggregate of orders / events in the period) pN …   (one per such condition)
+ *   where m.brand_id = $brand and m.status = 'active' and <predicate>
+ *
+ * `not` is pushed down to the conditions (De Morgan) and a negated condition becomes
+ * `(condition) is not true`, so `not` is the complement: members whose value is null (no scores
+ * yet) are in `not (rScore ≥ 4)`. Positive conditions stay plain, so the planner can turn the left
+ * joins they touch into inner joins.
+ */
+import {
+  SEGMENT_NUMBER_FIELDS,
+  type CompareOp,
+  type PurchasePeriod,
+  type SegmentCondition,
+  type SegmentFilter,
+  type SegmentNumberField,
+} from '@memberloop/shared';
+import { sql, type SQL } from 'drizzle-orm';
+
+const DAY_MS = 86_400_000;
+
+export interface CompileContext {
+  brandId: string;
+  now: Date;
+}
+
+export interface CompiledSegment {
+  /** `from … where …`, to put after `select count(*)` or `select m.id` */
+  body: SQL;
+}
+
+const COMPARE_SQL: Record<CompareOp, SQL> = {
+  eq: sql.raw('='),
+  ne: sql.raw('<>'),
+  gt: sql.raw('>'),
+  gte: sql.raw('>='),
+  lt: sql.raw('<'),
+  lte: sql.raw('<='),
+};
+
+const compareHolds = (op: CompareOp, left: number, right: number): boolean =>
+  op === 'eq' ? left === right : op === 'ne' ? left !== right : op === 'gt' ? left > right : op === 'gte' ? left >= right : op === 'lt' ? left < right : left <= right;
+
+/** The SQL of each numeric field; the effective tier is the manual level while it lasts, else the earned one, 0 without a row. */
+function numberColumn(field: SegmentNumberField, context: CompileContext): SQL {
+  switch (field) {
+    case 'rScore':
+      return sql`s.r_score`;
+    case 'fScore':
+      return sql`s.f_score`;
+    case 'mScore':
+      return sql`s.m_score`;
+    case 'recencyDays':
+      return sql`s.recency_days`;
+    case 'frequency':
+      return sql`s.frequency`;
+    case 'monetaryFen':
+      return sql`s.monetary_fen`;
+    case 'pAlive':
+      return sql`s.p_alive`;
+    case 'churnRisk':
+      return sql`s.churn_risk`;
+    case 'expectedPurchases':
+      return sql`s.expected_purchases`;
+    case 'expectedValueFen':
+      return sql`s.expected_value_fen`;
+    case 'avgIntervalDays':
+      return sql`s.avg_interval_days`;
+    case 'tierLevel':
+      return sql`coalesce(case when t.manual_until > ${context.now} then t.manual_level end, t.level, 0)`;
+    case 'birthdayMonth':
+      return sql`extract(month from m.birthday)::int`;
+  }
+}
+
+const list = (values: readonly (string | number)[]) => sql.join(values.map((value) => sql`${value}`), sql`, `);
+
+/** A value held against a column by op (not the null ops); `between` includes both ends. */
+function compareValue(column: SQL, op: string, value: unknown, cast: SQL): SQL {
+  if (op === 'between') {
+    const [low, high] = value as [number, number];
+    return sql`${column} between ${low}::${cast} and ${high}::${cast}`;
+  }
+  if (op === 'in') return sql`${column} in (${list(value as (string | number)[])})`;
+  if (op === 'notIn') return sql`${column} not in (${list(value as (string | number)[])})`;
+  return sql`${column} ${COMPARE_SQL[op as CompareOp]} ${value}::${cast}`;
+}
+
+function nullTest(column: SQL, op: string): SQL | null {
+  if (op === 'isNull') return sql`${column} is null`;
+  if (op === 'isNotNull') return sql`${column} is not null`;
+  return null;
+}
+
+/** The bounds of a period: [from, to) from the filter, or the last N days up to now. */
+function periodBounds(period: PurchasePeriod | undefined, context: CompileContext, column: SQL): SQL[] {
+  if (!period) return [];
+  if (period.lastDays !== undefined) return [sql`${column} > ${new Date(context.now.getTime() - period.lastDays * DAY_MS)}`, sql`${column} <= ${context.now}`];
+  const bounds: SQL[] = [];
+  if (period.from !== undefined) bounds.push(sql`${column} >= ${new Date(period.from)}`);
+  if (period.to !== undefined) bounds.push(sql`${column} < ${new Date(period.to)}`);
+  return bounds;
+}
+
+class Compiler {
+  readonly joins: SQL[] = [];
+  usesScores = false;
+  usesTiers = false;
+  private aggregates = 0;
+
+  constructor(private readonly context: CompileContext) {}
+
+  node(filter: SegmentFilter, negated: boolean): SQL {
+    if ('all' in filter) {
+      const parts = filter.all.map((child) => this.node(child, negated));
+      return sql`(${sql.join(parts, negated ? sql` or ` : sql` and `)})`;
+    }
+    if ('any' in filter) {
+      const parts = filter.any.map((child) => this.node(child, negated));
+      return sql`(${sql.join(parts, negated ? sql` and ` : sql` or `)})`;
+    }
+    if ('not' in filter) return this.node(filter.not, !negated);
+    const condition = this.condition(filter);
+    return negated ? sql`((${condition}) is not true)` : sql`(${condition})`;
+  }
+
+  /**
+   * A per-member figure of a period as a left-joined aggregate `pN.v`. Members without rows have
+   * none (null): when the condition holds for 0 they are counted as 0, else the condition stays
+   * strict so the planner may join inner.
+   */
+  private aggregate(from: SQL, value: SQL, op: string, target: unknown): SQL {
+    const alias = sql.raw(`p${++this.aggregates}`);
+    this.joins.push(sql`left join (select member_id, ${value} as v ${from} group by member_id) ${alias} on ${alias}.member_id = m.id`);
+    const column = sql`${alias}.v`;
+    const holdsForZero = op === 'between' ? (target as number[])[0]! <= 0 && 0 <= (target as number[])[1]! : compareHolds(op as CompareOp, 0, target as number);
+    return compareValue(holdsForZero ? sql`coalesce(${column}, 0)` : column, op, target, sql`bigint`);
+  }
+
+  condition(condition: SegmentCondition): SQL {
+    const { context } = this;
+    const { field, op } = condition;
+    const value = 'value' in condition ? condition.value : undefined;
+    if (field in SEGMENT_NUMBER_FIELDS) {
+      const numberField = field as SegmentNumberField;
+      if (numberField === 'tierLevel') this.usesTiers = true;
+      else if (numberField !== 'birthdayMonth') this.usesScores = true;
+      const column = numberColumn(numberField, context);
+      const cast = SEGMENT_NUMBER_FIELDS[numberField].integer ? sql`bigint` : sql`float8`;
+      return nullTest(column, op) ?? compareValue(column, op, value, cast);
+    }
+    switch (condition.field) {
+      case 'joinedAt':
+      case 'nextPurchaseAt': {
+        const column = condition.field === 'joinedAt' ? sql`m.joined_at` : sql`s.next_purchase_at`;
+        if (condition.field === 'nextPurchaseAt') this.usesScores = true;
+        const nullSql = nullTest(column, op);
+        if (nullSql) return nullSql;
+        const now = context.now.getTime();
+        switch (condition.op) {
+          case 'before':
+            return sql`${column} < ${new Date(condition.value)}`;
+          case 'after':
+            return sql`${column} >= ${new Date(condition.value)}`;
+          case 'between':
+            return sql`${column} >= ${new Date(condition.value[0]!)} and ${column} < ${new Date(condition.value[1]!)}`;
+          case 'inLastDays':
+            return sql`${column} >= ${new Date(now - condition.value * DAY_MS)} and ${column} <= ${context.now}`;
+          case 'notInLastDays':
+            return sql`${column} < ${new Date(now - condition.value * DAY_MS)}`;
+          case 'inNextDays':
+            return sql`${column} >= ${context.now} and ${column} < ${new Date(now + condition.value * DAY_MS)}`;
+        }
+        break;
+      }
+      case 'valueSegment':
+      case 'loyaltyQuadrant': {
+        this.usesScores = true;
+        const column = condition.field === 'valueSegment' ? sql`s.value_segment` : sql`s.loyalty_quadrant`;
+        return nullTest(column, op) ?? compareValue(column, op, value, sql`text`);
+      }
+      case 'marketingConsent':
+        return sql`m.marketing_consent = ${condition.value}::boolean`;
+      case 'joinStoreId':
+        return nullTest(sql`m.join_store_id`, op) ?? compareValue(sql`m.join_store_id`, op, value, sql`text`);
+      case 'highPotential':
+        this.usesScores = true;
+        if (condition.op === 'hasAny') return sql`jsonb_array_length(s.high_potential) > 0`;
+        return sql`s.high_potential @> ${JSON.stringify([{ flag: condition.value }])}::jsonb`;
+      case 'purchaseCount':
+      case 'purchaseAmountFen': {
+        const figure = condition.field === 'purchaseCount' ? sql`count(*)` : sql`sum(o.paid_fen - o.refunded_fen)`;
+        const where = [sql`o.brand_id = ${context.brandId}`, sql`o.status <> 'refunded'`, ...periodBounds(condition.period, context, sql`o.occurred_at`)];
+        return this.aggregate(sql`from orders o where ${sql.join(where, sql` and `)}`, figure, condition.op, condition.value);
+      }
+      case 'boughtCategory': {
+        const alias = sql.raw(`p${++this.aggregates}`);
+        const where = [
+          sql`o.brand_id = ${context.brandId}`,
+          sql`i.brand_id = ${context.brandId}`,
+          sql`o.status <> 'refunded'`,
+          sql`i.category in (${list(condition.value)})`,
+          ...periodBounds(condition.period, context, sql`o.occurred_at`),
+        ];
+        this.joins.push(
+          sql`left join (select distinct o.member_id from orders o join order_items i on i.brand_id = o.brand_id and i.order_id = o.id where ${sql.join(where, sql` and `)}) ${alias} on ${alias}.member_id = m.id`,
+        );
+        return sql`${alias}.member_id is not null`;
+      }
+      case 'eventCount': {
+        const from = new Date(context.now.getTime() - condition.lastDays * DAY_MS);
+        const where = sql`from events e where e.brand_id = ${context.brandId} and e.type = ${condition.eventType} and e.occurred_at > ${from} and e.occurred_at <= ${context.now}`;
+        return this.aggregate(where, sql`count(*)`, condition.op, condition.value);
+      }
+    }
+    // unreachable for a validated filter
+    throw new Error(`segment filter: unsupported condition ${String(field)}/${String(op)}`);
+  }
+}
+
+/** Compiles a filter that segmentFilterProblems() found valid. */
+export function compileSegmentFilter(filter: SegmentFilter, context: CompileContext): CompiledSegment {
+  const compiler = new Compiler(context);
+  const predicate = compiler.node(filter, false);
+  const joins: SQL[] = [];
+  if (compiler.usesScores) joins.push(sql`left join member_scores s on s.brand_id = m.brand_id and s.member_id = m.id`);
+  if (compiler.usesTiers) joins.push(sql`left join member_tiers t on t.brand_id = m.brand_id and t.member_id = m.id`);
+  joins.push(...compiler.joins);
+  return {
+    body: sql`from members m ${sql.join(joins, sql` `)} where m.brand_id = ${context.brandId} and m.status = 'active' and ${predicate}`,
+  };
+}

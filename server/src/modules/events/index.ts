@@ -1,0 +1,2 @@
+export { eventsRoutes } from './events.routes';
+export { createEventsService, type EventsService, type RecordEventInput } from './events.service';
