@@ -79,25 +79,6 @@ export async function expectToast(page: Page, text: string | RegExp, timeoutMs =
   await expectText(page.locator('.taro__toast'), text, timeoutMs);
 }
 
-/** A tick box row (components/check-row) by its label. */
-export function checkRow(page: Page, label: string): Locator {
-  return current(page).locator('[role="checkbox"]', { hasText: label });
-}
-
-/** A Taro <Button> by its label. */
-export function button(page: Page, label: string | RegExp): Locator {
-  return current(page).locator('taro-button-core', { hasText: label });
-}
-
-export async function tapButton(page: Page, label: string | RegExp): Promise<void> {
-  await button(page, label).first().click();
-}
-
-/** A Taro <Switch> by its aria-label; `.locator('input')` is the checkbox that holds its state. */
-export function switchOf(page: Page, label: string): Locator {
-  return current(page).locator(`taro-switch-core[aria-label="${label}"]`);
-}
-
 /** Waits until the hash route is `route` (e.g. /pages/index/index), whatever the query. */
 export async function onRoute(page: Page, route: string, timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
   await page.waitForURL((url) => url.hash === `#${route}` || url.hash.startsWith(`#${route}?`), { timeout: timeoutMs });
