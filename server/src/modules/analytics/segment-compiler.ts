@@ -129,8 +129,47 @@ class Compiler {
       return sql`(${sql.join(parts, negated ? sql` and ` : sql` or `)})`;
     }
     if ('not' in filter) return this.node(filter.not, !negated);
+    const existence = this.existence(filter);
+    if (existence) return existence.some !== negated ? sql`exists (${existence.query})` : sql`not exists (${existence.query})`;
     const condition = this.condition(filter);
     return negated ? sql`((${condition}) is not true)` : sql`(${condition})`;
+  }
+
+  /**
+   * Conditions that only ask whether a member has any order, item or event in a period ("bought in
+   * the last 90 days", "no purchase this year") become [NOT] EXISTS over the member's own rows: the
+   * planner may then probe the (brand, member, time) index for the few candidates the other
+   * conditions leave, or join set-wise when there are many.
+   */
+  private existence(condition: SegmentCondition): { query: SQL; some: boolean } | null {
+    const { context } = this;
+    if (condition.field === 'boughtCategory') {
+      const where = [
+        sql`o.brand_id = ${context.brandId}`,
+        sql`o.member_id = m.id`,
+        sql`o.status <> 'refunded'`,
+        ...periodBounds(condition.period, context, sql`o.occurred_at`),
+        sql`i.brand_id = ${context.brandId}`,
+        sql`i.order_id = o.id`,
+        sql`i.category in (${list(condition.value)})`,
+      ];
+      return { query: sql`select 1 from orders o, order_items i where ${sql.join(where, sql` and `)}`, some: true };
+    }
+    if (condition.field !== 'purchaseCount' && condition.field !== 'eventCount') return null;
+    if (condition.op === 'between' || condition.op === 'ne') return null;
+    const value = condition.value;
+    const some = (condition.op === 'gte' && value === 1) || (condition.op === 'gt' && value === 0);
+    const none = (condition.op === 'eq' && value === 0) || (condition.op === 'lt' && value === 1) || (condition.op === 'lte' && value === 0);
+    if (!some && !none) return null;
+    if (condition.field === 'eventCount') {
+      const from = new Date(context.now.getTime() - condition.lastDays * DAY_MS);
+      return {
+        query: sql`select 1 from events e where e.brand_id = ${context.brandId} and e.member_id = m.id and e.type = ${condition.eventType} and e.occurred_at > ${from} and e.occurred_at <= ${context.now}`,
+        some,
+      };
+    }
+    const where = [sql`o.brand_id = ${context.brandId}`, sql`o.member_id = m.id`, sql`o.status <> 'refunded'`, ...periodBounds(condition.period, context, sql`o.occurred_at`)];
+    return { query: sql`select 1 from orders o where ${sql.join(where, sql` and `)}`, some };
   }
 
   /**
@@ -202,20 +241,6 @@ class Compiler {
         const where = [sql`o.brand_id = ${context.brandId}`, sql`o.status <> 'refunded'`, ...periodBounds(condition.period, context, sql`o.occurred_at`)];
         return this.aggregate(sql`from orders o where ${sql.join(where, sql` and `)}`, figure, condition.op, condition.value);
       }
-      case 'boughtCategory': {
-        const alias = sql.raw(`p${++this.aggregates}`);
-        const where = [
-          sql`o.brand_id = ${context.brandId}`,
-          sql`i.brand_id = ${context.brandId}`,
-          sql`o.status <> 'refunded'`,
-          sql`i.category in (${list(condition.value)})`,
-          ...periodBounds(condition.period, context, sql`o.occurred_at`),
-        ];
-        this.joins.push(
-          sql`left join (select distinct o.member_id from orders o join order_items i on i.brand_id = o.brand_id and i.order_id = o.id where ${sql.join(where, sql` and `)}) ${alias} on ${alias}.member_id = m.id`,
-        );
-        return sql`${alias}.member_id is not null`;
-      }
       case 'eventCount': {
         const from = new Date(context.now.getTime() - condition.lastDays * DAY_MS);
         const where = sql`from events e where e.brand_id = ${context.brandId} and e.type = ${condition.eventType} and e.occurred_at > ${from} and e.occurred_at <= ${context.now}`;
@@ -227,13 +252,42 @@ class Compiler {
   }
 }
 
+/** The conditions every selected member must meet: the root and, through `all`, its children (not under any or not). */
+function requiredConditions(filter: SegmentFilter): SegmentCondition[] {
+  if ('all' in filter) return filter.all.flatMap(requiredConditions);
+  if ('any' in filter || 'not' in filter) return [];
+  return [filter];
+}
+
+/** Whether a tier condition holds for level 0, the level of a member without a tier row. */
+function tierHoldsAtZero(condition: SegmentCondition): boolean {
+  if (condition.field !== 'tierLevel') return true;
+  switch (condition.op) {
+    case 'between':
+      return condition.value[0]! <= 0 && 0 <= condition.value[1]!;
+    case 'in':
+      return condition.value.includes(0);
+    case 'notIn':
+      return !condition.value.includes(0);
+    case 'isNull':
+      return false;
+    case 'isNotNull':
+      return true;
+    default:
+      return compareHolds(condition.op, 0, condition.value);
+  }
+}
+
 /** Compiles a filter that segmentFilterProblems() found valid. */
 export function compileSegmentFilter(filter: SegmentFilter, context: CompileContext): CompiledSegment {
   const compiler = new Compiler(context);
   const predicate = compiler.node(filter, false);
   const joins: SQL[] = [];
+  // score conditions are strict (null is no match), so the planner already joins member_scores inner;
+  // the tier level is coalesced to 0, so say it: inner when a required tier condition excludes level 0
+  const tierInner = requiredConditions(filter).some((condition) => !tierHoldsAtZero(condition));
   if (compiler.usesScores) joins.push(sql`left join member_scores s on s.brand_id = m.brand_id and s.member_id = m.id`);
-  if (compiler.usesTiers) joins.push(sql`left join member_tiers t on t.brand_id = m.brand_id and t.member_id = m.id`);
+  if (compiler.usesTiers) joins.push(sql`${tierInner ? sql`join` : sql`left join`} member_tiers t on t.brand_id = m.brand_id and t.member_id = m.id`);
   joins.push(...compiler.joins);
   return {
     body: sql`from members m ${sql.join(joins, sql` `)} where m.brand_id = ${context.brandId} and m.status = 'active' and ${predicate}`,

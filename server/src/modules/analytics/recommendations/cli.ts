@@ -45,7 +45,9 @@ async function main() {
   try {
     // activeBrandByCode reads the brand through the brands module and needs nothing but the database
     const brands = createBrandsService({ db: database.db, clock: systemClock } as ServiceDeps);
-    const brand = await brands.activeBrandByCode(args.brand);
+    const brand = await brands.activeBrandByCode(args.brand).catch((error: unknown) => {
+      throw new Error(`brand ${args.brand}: ${error instanceof Error ? error.message : String(error)}`);
+    });
     const result = await evaluateRecommendations(database.db, brand.id, args.split, { horizonDays: args.horizonDays, excludeDays: args.excludeDays });
     const percent = (rate: number) => `${(rate * 100).toFixed(1)} %`;
     console.log(`brand ${args.brand}: split ${args.split.toISOString().slice(0, 10)}, ${result.members.toLocaleString('en-US')} members bought before it and in the ${result.horizonDays} days after`);
