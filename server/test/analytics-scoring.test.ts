@@ -1,7 +1,11 @@
 import { and, eq } from 'drizzle-orm';
+import { withTransaction } from '../src/db/transaction';
 import { allJobs } from '../src/jobs';
 import { clvModels, memberScores } from '../src/modules/analytics/analytics.tables';
-import { predictClv } from '../src/modules/analytics/scoring.service';
+import { sql } from 'drizzle-orm';
+import { dayOf } from '../src/modules/analytics/scoring.repository';
+import { resultRows } from '../src/modules/analytics/sql-rows';
+import { dayNumber, fixedOffsetSeconds, predictClv } from '../src/modules/analytics/scoring.service';
 import { DAY, T0, daysAgo, insertEvents, insertPurchase, memberJoinedAt } from './analytics-fixtures';
 import { startTestServer, type BrandFixture, type TestServer } from './harness';
 
@@ -75,10 +79,9 @@ async function seedBrandB() {
   for (let j = 0; j < 40; j++) {
     const member = await memberJoinedAt(server, 'scb', `scb-${j}`, 400);
     ids[`c${j}`] = member.id;
-    // a spread of frequencies, and a third of them silent for months: enough for the models to converge
-    const days = 1 + ((j * 7) % 9);
-    const gap = 5 + 4 * (j % 7);
-    const last = j % 3 === 0 ? 150 + ((j * 7) % 150) : (j * 13) % 40;
+    // early dropouts, loyal weekly buyers and occasional buyers: the models converge to interior estimates
+    const { days, gap, last } =
+      j % 4 === 0 ? { days: 2 + (j % 3), gap: 8, last: 100 + ((j * 7) % 200) } : j % 4 === 1 ? { days: 6 + (j % 4), gap: 6 + (j % 3), last: j % 10 } : { days: 1 + (j % 3), gap: 25, last: (j * 7) % 120 };
     for (let k = 0; k < days; k++) await insertPurchase(server, { brandId: brandB.brandId, memberId: member.id, paidFen: 1000 + 500 * (j % 7), at: daysAgo(last + k * gap) });
   }
   // weekly until last week vs. weekly long ago, same number of purchases
@@ -217,7 +220,8 @@ describe('scoreBrand on a hand-made brand', () => {
 
 describe('CLV and high-potential flags', () => {
   beforeAll(async () => {
-    await server.app.services.analytics.scoreBrand(brandB.brandId, T0);
+    const summary = await server.app.services.analytics.scoreBrand(brandB.brandId, T0);
+    expect(summary).toMatchObject({ clvFitted: true, clvFailures: 0, clvFirstFailure: null });
   });
 
   it('fits BG/NBD and Gamma-Gamma for the brand and keeps the parameters', async () => {
@@ -231,9 +235,7 @@ describe('CLV and high-potential flags', () => {
     expect(status.body.model).toMatchObject({ customers: 46, bgnbd: { r: model!.bgnbd.r } });
   });
 
-  // Known open bug (issue 5, in progress): expected purchases come back null for some buyers of this fixture
-  // because the prediction throws for them; skipped until the scoring fix lands rather than hidden.
-  it.skip('gives every buyer P(alive), churn risk, expected purchases and value', async () => {
+  it('gives every buyer P(alive), churn risk, expected purchases and value', async () => {
     const rows = await server.database.db.select().from(memberScores).where(eq(memberScores.brandId, brandB.brandId));
     expect(rows).toHaveLength(46);
     for (const row of rows) {
@@ -287,14 +289,46 @@ describe('CLV and high-potential flags', () => {
   });
 });
 
+describe('business days', () => {
+  it('use plain arithmetic for a zone without daylight saving and agree with at time zone', async () => {
+    expect(fixedOffsetSeconds('Asia/Shanghai', T0)).toBe(8 * 3600);
+    expect(fixedOffsetSeconds('Europe/Berlin', T0)).toBeNull();
+    expect(dayNumber(new Date('2026-11-24T15:59:59Z'), 'Asia/Shanghai')).toBe(Date.UTC(2026, 10, 24) / DAY);
+    expect(dayNumber(new Date('2026-11-24T16:00:00Z'), 'Asia/Shanghai')).toBe(Date.UTC(2026, 10, 25) / DAY);
+    for (const instant of ['2026-11-24T15:59:59Z', '2026-11-24T16:00:00Z', '2026-03-29T00:30:00Z', '2026-03-29T01:30:00Z']) {
+      for (const timeZone of ['Asia/Shanghai', 'Europe/Berlin']) {
+        const at = new Date(instant);
+        const fast = fixedOffsetSeconds(timeZone, T0);
+        const [row] = resultRows<{ a: number; b: number }>(await server.database.db.execute(sql`select ${dayOf({ timeZone, fixedOffsetSeconds: fast }, sql`${at}::timestamptz`)} as a, ${dayOf({ timeZone, fixedOffsetSeconds: null }, sql`${at}::timestamptz`)} as b`));
+        expect({ instant, timeZone, a: Number(row!.a), b: Number(row!.b) }).toEqual({ instant, timeZone, a: dayNumber(at, timeZone), b: dayNumber(at, timeZone) });
+      }
+    }
+  });
+});
+
 describe('scores over HTTP', () => {
   it('recomputes on demand in the background for operators and admins only', async () => {
     const clerk = await server.call({ method: 'POST', url: '/analytics/scores/recompute', token: tokens.clerkA });
     expect(clerk.status).toBe(403);
+    // hold the brand's scoring lock, so the run started here waits until the test lets it go
+    let release!: () => void;
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = withTransaction(server.database.db, async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`analytics.score:${brandA.brandId}`}, 0))`);
+      locked();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await isLocked;
     const both = await Promise.all([1, 2].map(() => server.call({ method: 'POST', url: '/analytics/scores/recompute', token: tokens.operatorA })));
     expect(both.map((response) => response.status)).toEqual([202, 202]);
     expect(both.map((response) => response.body.status).sort()).toEqual(['already_running', 'started']);
     expect(both[0]!.body.startedAt).toBe(T0.toISOString());
+    const running = await server.call({ method: 'GET', url: '/analytics/scores/status', token: tokens.operatorA });
+    expect(running.body).toMatchObject({ running: true, startedAt: T0.toISOString() });
+    expect((await server.call({ method: 'POST', url: '/analytics/scores/recompute', token: tokens.operatorA })).body.status).toBe('already_running');
+    release();
+    await holder;
     await server.app.services.analytics.idle();
     const status = await server.call({ method: 'GET', url: '/analytics/scores/status', token: tokens.operatorA });
     expect(status.body).toMatchObject({ running: false, progress: null, lastRun: { error: null, summary: { brandId: brandA.brandId, members: 15 } }, model: null });

@@ -10,6 +10,7 @@
  */
 import { EVENT_TYPES, type SegmentRules } from '@memberloop/shared';
 import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client';
 import type { Tx } from '../../db/transaction';
 import { resultRows } from './sql-rows';
 
@@ -421,4 +422,9 @@ export async function upsertScores(tx: Tx, p: ScoringParams, limits: BrandThresh
       p_alive = excluded.p_alive, expected_purchases = excluded.expected_purchases, expected_value_fen = excluded.expected_value_fen,
       churn_risk = excluded.churn_risk, avg_interval_days = excluded.avg_interval_days, next_purchase_at = excluded.next_purchase_at,
       category_cycles = excluded.category_cycles, high_potential = excluded.high_potential`);
+}
+
+/** VACUUM cannot run inside a transaction: this takes the pool, after the scoring committed. */
+export async function refreshScoresTable(db: Db): Promise<void> {
+  await db.execute(sql`vacuum (analyze) member_scores`);
 }

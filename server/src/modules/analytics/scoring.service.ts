@@ -110,7 +110,7 @@ export async function scoreBrand(db: Db, brandId: string, now: Date, settings: S
     rfmWindowDays: settings.rfmWindowDays,
     rules: settings.rules,
   };
-  return withTransaction(
+  const summary = await withTransaction(
     db,
     async (tx: Tx) => {
       await repo.lockBrand(tx, brandId);
@@ -151,6 +151,10 @@ export async function scoreBrand(db: Db, brandId: string, now: Date, settings: S
     },
     { retries: 0 },
   );
+  // a million rewritten rows: fresh statistics for the segment planner, and a visibility map so
+  // segment counts can read the covering indexes without visiting the table
+  await repo.refreshScoresTable(db).catch(() => undefined);
+  return summary;
 }
 
 async function fitAndPredict(tx: Tx, brandId: string, now: Date, settings: ScoringSettings, report: (stage: ScoringProgress['stage'], done: number, total: number) => void) {
