@@ -104,6 +104,19 @@ export function staffContext(request: FastifyRequest): StaffContext {
   return context as StaffContext;
 }
 
+export const ALL_STAFF_ROLES = ['clerk', 'operator', 'admin'] as const;
+/** Operators and admins: the brand office, as opposed to clerks at the counter. */
+export const OFFICE_ROLES = ['operator', 'admin'] as const;
+
+/** Access check at the top of a service method: the staff member must hold one of `roles`. */
+export function requireRole(context: StaffContext, roles: readonly StaffRole[]): void {
+  if (!roles.includes(context.actor.role)) throw new AppError('FORBIDDEN', `This needs one of the roles: ${roles.join(', ')}`);
+}
+
+export function requireOffice(context: StaffContext): void {
+  requireRole(context, OFFICE_ROLES);
+}
+
 /** A clerk acts only for their stores: the store given, or their only store when none is given. */
 export function storeForClerk(context: StaffContext, storeId: string | undefined): string | null {
   const { role, storeIds } = context.actor;

@@ -22,6 +22,13 @@ function isDataException(error: unknown): boolean {
   return state !== undefined && state.startsWith('22');
 }
 
+export type ErrorDetail = { path: string; message: string };
+
+/** A 400 VALIDATION_FAILED listing every problem found, for checks the request schema cannot express. */
+export function validationFailed(details: ErrorDetail[]): never {
+  throw new AppError('VALIDATION_FAILED', details.map((detail) => `${detail.path}: ${detail.message}`).join('; '), details);
+}
+
 export const isAppError = (error: unknown): error is AppError => error instanceof AppError;
 
 /** Fastify's own error codes for bad requests, mapped to ours. */

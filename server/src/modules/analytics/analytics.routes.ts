@@ -19,7 +19,7 @@ import {
   segmentFilterProblems,
 } from '@memberloop/shared';
 import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
-import { requireStaff, staffContext } from '../../http/auth';
+import { OFFICE_ROLES, ALL_STAFF_ROLES, requireStaff, staffContext } from '../../http/auth';
 import { AppError } from '../../http/errors';
 import { bearerAuth, errorResponses, type RoutesPlugin } from '../../http/route-kit';
 import type { AnalyticsService } from './analytics.service';
@@ -60,8 +60,8 @@ function rejectInvalid(request: FastifyRequest): void {
 
 export const analyticsRoutes: RoutesPlugin<{ analytics: AnalyticsService }> = async (app, { services, checks }) => {
   const { analytics } = services;
-  const anyStaff = requireStaff(checks, ['clerk', 'operator', 'admin']);
-  const office = requireStaff(checks, ['operator', 'admin']);
+  const anyStaff = requireStaff(checks, ALL_STAFF_ROLES);
+  const office = requireStaff(checks, OFFICE_ROLES);
 
   // a scoring started over HTTP finishes (or fails) before the database goes away
   app.addHook('onClose', async () => analytics.idle());

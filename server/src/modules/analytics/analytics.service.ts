@@ -35,15 +35,12 @@ import { compileSegmentFilter } from './segment-compiler';
 import * as segmentsRepo from './segments.repository';
 import { effectiveSettings, settingsProblems } from './settings';
 import { scoreBrand, type ProgressCallback, type ScoringProgress } from './scoring.service';
+import { requireOffice } from '../../http/auth';
 
-const OFFICE_ROLES = ['operator', 'admin'];
 const DAY_MS = 86_400_000;
 const DASHBOARD_DEFAULT_DAYS = 30;
 const DASHBOARD_MAX_DAYS = 3660;
 
-function requireOffice(context: StaffContext): void {
-  if (!OFFICE_ROLES.includes(context.actor.role)) throw new AppError('FORBIDDEN', 'This needs one of the roles: operator, admin');
-}
 
 function invalidFilter(filter: unknown, path = 'body/filter'): void {
   const problems = segmentFilterProblems(filter, path);

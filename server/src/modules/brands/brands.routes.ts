@@ -14,12 +14,10 @@ import {
   UpdateStaffBody,
   UpdateStoreBody,
 } from '@memberloop/shared';
-import { requireStaff, signToken, staffContext } from '../../http/auth';
+import { OFFICE_ROLES, ALL_STAFF_ROLES, requireStaff, signToken, staffContext } from '../../http/auth';
 import { bearerAuth, errorResponses, type RoutesPlugin } from '../../http/route-kit';
 import type { BrandsService } from './brands.service';
 
-const ANY_STAFF = ['clerk', 'operator', 'admin'] as const;
-const OFFICE = ['operator', 'admin'] as const;
 const ADMIN = ['admin'] as const;
 
 const StoreParams = Type.Object({ storeId: IdOf('store') }, { additionalProperties: false });
@@ -32,8 +30,8 @@ const UpdateBrandBody = Type.Object(
 
 export const brandsRoutes: RoutesPlugin<{ brands: BrandsService; staffTokenTtlSeconds: number }> = async (app, { services, checks }) => {
   const { brands } = services;
-  const anyStaff = requireStaff(checks, ANY_STAFF);
-  const office = requireStaff(checks, OFFICE);
+  const anyStaff = requireStaff(checks, ALL_STAFF_ROLES);
+  const office = requireStaff(checks, OFFICE_ROLES);
   const admin = requireStaff(checks, ADMIN);
 
   app.post(

@@ -21,6 +21,7 @@ import { auditActor, recordAudit } from '../audit';
 import { wechatFailure } from '../wechat';
 import * as repo from './brands.repository';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password';
+import { requireRole, requireOffice } from '../../http/auth';
 
 /** The mini-program page a join code opens. */
 export const JOIN_PAGE = 'pages/join/index';
@@ -71,10 +72,6 @@ const toJoinScene = (row: repo.JoinSceneRow): JoinScene => ({
 export type BrandsService = ReturnType<typeof createBrandsService>;
 
 export function createBrandsService({ db, clock, wechat, config }: ServiceDeps) {
-  function requireRole(context: StaffContext, ...roles: StaffContext['actor']['role'][]) {
-    if (!roles.includes(context.actor.role)) throw new AppError('FORBIDDEN', `This needs one of the roles: ${roles.join(', ')}`);
-  }
-
   async function activeBrand(brand: repo.BrandRow | undefined): Promise<repo.BrandRow> {
     if (!brand) throw new AppError('BRAND_NOT_FOUND');
     if (brand.status !== 'active') throw new AppError('BRAND_DISABLED');
@@ -163,7 +160,7 @@ export function createBrandsService({ db, clock, wechat, config }: ServiceDeps) 
     },
 
     async updateBrand(context: StaffContext, body: { name?: string; timeZone?: string }) {
-      requireRole(context, 'admin');
+      requireRole(context, ['admin']);
       if (body.timeZone !== undefined && !isValidTimeZone(body.timeZone)) {
         throw new AppError('VALIDATION_FAILED', 'timeZone is not an IANA time zone', [{ path: 'body/timeZone', message: 'unknown time zone' }]);
       }
@@ -188,7 +185,7 @@ export function createBrandsService({ db, clock, wechat, config }: ServiceDeps) 
     },
 
     async createStore(context: StaffContext, body: CreateStoreBody) {
-      requireRole(context, 'admin');
+      requireRole(context, ['admin']);
       const now = clock.now();
       try {
         return await withTransaction(db, async (tx) => {
@@ -203,7 +200,7 @@ export function createBrandsService({ db, clock, wechat, config }: ServiceDeps) 
     },
 
     async updateStore(context: StaffContext, storeId: string, body: UpdateStoreBody) {
-      requireRole(context, 'admin');
+      requireRole(context, ['admin']);
       return withTransaction(db, async (tx) => {
         const row = await repo.updateStore(tx, context.brandId, storeId, body, clock.now());
         if (!row) throw new AppError('STORE_NOT_FOUND');
@@ -213,7 +210,7 @@ export function createBrandsService({ db, clock, wechat, config }: ServiceDeps) 
     },
 
     async listStaff(context: StaffContext) {
-      requireRole(context, 'operator', 'admin');
+      requireOffice(context);
       return (await repo.listStaff(db, context.brandId)).map(toStaff);
     },
 
@@ -223,7 +220,7 @@ export function createBrandsService({ db, clock, wechat, config }: ServiceDeps) 
     },
 
     async createStaff(context: StaffContext, body: CreateStaffBody) {
-      requireRole(context, 'admin');
+      requireRole(context, ['admin']);
       const storeIds = body.storeIds ?? [];
       if (body.role === 'clerk' && storeIds.length === 0) throw new AppError('CLERK_NEEDS_STORE');
       const now = clock.now();
@@ -252,7 +249,7 @@ export function createBrandsService({ db, clock, wechat, config }: ServiceDeps) 
     },
 
     async updateStaff(context: StaffContext, staffId: string, body: UpdateStaffBody) {
-      requireRole(context, 'admin');
+      requireRole(context, ['admin']);
       if (staffId === context.actor.staffId && ((body.role && body.role !== 'admin') || body.status === 'disabled')) {
         throw new AppError('CANNOT_CHANGE_OWN_ACCOUNT');
       }
@@ -285,7 +282,7 @@ export function createBrandsService({ db, clock, wechat, config }: ServiceDeps) 
       let campaignId: string | null = null;
       let targetKey: string;
       if (body.type === 'store') {
-        requireRole(context, 'operator', 'admin');
+        requireOffice(context);
         if (!storeId) throw new AppError('VALIDATION_FAILED', 'storeId is required for a store code', [{ path: 'body/storeId', message: 'required' }]);
         targetKey = `store:${storeId}`;
       } else if (body.type === 'clerk') {
@@ -298,7 +295,7 @@ export function createBrandsService({ db, clock, wechat, config }: ServiceDeps) 
         if (storeId && !clerk.storeIds.includes(storeId)) throw new AppError('STORE_NOT_ASSIGNED', 'The clerk does not work at this store');
         targetKey = `clerk:${staffId}@${storeId ?? '-'}`;
       } else {
-        requireRole(context, 'operator', 'admin');
+        requireOffice(context);
         campaignId = body.campaignId ?? null;
         if (!campaignId) throw new AppError('VALIDATION_FAILED', 'campaignId is required for a campaign code', [{ path: 'body/campaignId', message: 'required' }]);
         targetKey = `campaign:${campaignId}@${storeId ?? '-'}`;

@@ -20,7 +20,7 @@ import {
   RedeemCouponBody,
   UpdateCouponTemplateBody,
 } from '@memberloop/shared';
-import { memberContext, requireMember, requireStaff, staffContext } from '../../http/auth';
+import { OFFICE_ROLES, ALL_STAFF_ROLES, memberContext, requireMember, requireStaff, staffContext } from '../../http/auth';
 import { idempotencyKeyOf } from '../../http/idempotency';
 import { bearerAuth, errorResponses, type RoutesPlugin } from '../../http/route-kit';
 import type { CouponsService } from './coupons.service';
@@ -36,8 +36,8 @@ const idempotencyHeader = Type.Object({
 export const couponsRoutes: RoutesPlugin<{ coupons: CouponsService }> = async (app, { services, checks }) => {
   const { coupons } = services;
   const member = requireMember(checks);
-  const anyStaff = requireStaff(checks, ['clerk', 'operator', 'admin']);
-  const office = requireStaff(checks, ['operator', 'admin']);
+  const anyStaff = requireStaff(checks, ALL_STAFF_ROLES);
+  const office = requireStaff(checks, OFFICE_ROLES);
 
   // ---- templates (operators, admins) ----
 

@@ -23,8 +23,8 @@ import {
 import type { Db } from '../../db/client';
 import { sqlState, withTransaction, type Tx } from '../../db/transaction';
 import type { ServiceDeps } from '../../deps';
-import { storeForClerk, type MemberContext, type StaffContext } from '../../http/auth';
-import { AppError, isAppError } from '../../http/errors';
+import { storeForClerk, type MemberContext, type StaffContext, requireOffice } from '../../http/auth';
+import { AppError, isAppError, validationFailed } from '../../http/errors';
 import { runOnce, type IdempotencyKey } from '../../http/idempotency';
 import { auditActor, recordAudit } from '../audit';
 import type { BrandsService } from '../brands';
@@ -167,13 +167,6 @@ export function createCouponsService(
   { db, clock }: ServiceDeps,
   modules: { points: PointsService; brands: Pick<BrandsService, 'steps'>; members: Pick<MembersService, 'steps'> },
 ) {
-  function requireOffice(context: StaffContext) {
-    if (context.actor.role !== 'operator' && context.actor.role !== 'admin') throw new AppError('FORBIDDEN', 'This needs one of the roles: operator, admin');
-  }
-
-  function validationFailed(details: Detail[]): never {
-    throw new AppError('VALIDATION_FAILED', details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
-  }
 
   async function storeProblems(tx: Db, brandId: string, storeIds: string[] | null | undefined): Promise<Detail[]> {
     if (!storeIds) return [];

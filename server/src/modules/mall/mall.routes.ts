@@ -22,7 +22,7 @@ import {
   UpdateMallItemBody,
   VerifyPickupBody,
 } from '@memberloop/shared';
-import { memberContext, requireMember, requireStaff, staffContext } from '../../http/auth';
+import { OFFICE_ROLES, ALL_STAFF_ROLES, memberContext, requireMember, requireStaff, staffContext } from '../../http/auth';
 import { idempotencyKeyOf } from '../../http/idempotency';
 import { bearerAuth, errorResponses, type RoutesPlugin } from '../../http/route-kit';
 import type { MallService } from './mall.service';
@@ -37,8 +37,8 @@ const idempotencyHeader = Type.Object({
 export const mallRoutes: RoutesPlugin<{ mall: MallService }> = async (app, { services, checks }) => {
   const { mall } = services;
   const member = requireMember(checks);
-  const anyStaff = requireStaff(checks, ['clerk', 'operator', 'admin']);
-  const office = requireStaff(checks, ['operator', 'admin']);
+  const anyStaff = requireStaff(checks, ALL_STAFF_ROLES);
+  const office = requireStaff(checks, OFFICE_ROLES);
   const tags = ['mall'];
 
   // ---- items (operators, admins) ----

@@ -25,7 +25,7 @@ import type { Db } from '../../db/client';
 import { withTransaction, type Tx } from '../../db/transaction';
 import type { ServiceDeps } from '../../deps';
 import type { MemberContext, RequestContext, StaffContext } from '../../http/auth';
-import { AppError, isAppError } from '../../http/errors';
+import { AppError, isAppError, validationFailed, type ErrorDetail } from '../../http/errors';
 import { runOnce, type IdempotencyKey } from '../../http/idempotency';
 import { auditActor, recordAudit } from '../audit';
 import type { BrandsService } from '../brands';
@@ -34,6 +34,7 @@ import type { PointsService } from '../points';
 import type { TiersService } from '../tiers';
 import { isCancellable, memberOutlook, newPickupCode, normalizePickupCode, notCancellableMessage, pickupStore, unavailability } from './mall-rules';
 import * as repo from './mall.repository';
+import { requireOffice } from '../../http/auth';
 
 /** The points ledger's source of an exchange's redemption (the ledger keeps one redemption per source). */
 const POINTS_SOURCE = 'mall_exchange';
@@ -41,7 +42,7 @@ const POINTS_CANCEL_SOURCE = 'mall_exchange_cancel';
 /** 10^8 codes per brand: a clash is rare until a brand has millions of open codes, and then we draw again. */
 const PICKUP_CODE_ATTEMPTS = 8;
 
-type Detail = { path: string; message: string };
+type Detail = ErrorDetail;
 
 // ---- API shapes ----
 
@@ -143,13 +144,6 @@ export function createMallService(
   const couponsOfExchanges = (tx: Db, brandId: string, exchanges: { id: string }[]) =>
     coupons.steps.issuedFor(tx, brandId, 'mall', exchanges.map((exchange) => exchange.id));
 
-  function requireOffice(context: StaffContext) {
-    if (context.actor.role !== 'operator' && context.actor.role !== 'admin') throw new AppError('FORBIDDEN', 'This needs one of the roles: operator, admin');
-  }
-
-  function validationFailed(details: Detail[]): never {
-    throw new AppError('VALIDATION_FAILED', details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
-  }
 
   async function existingItem(tx: Db, brandId: string, itemId: string) {
     const row = await repo.findItem(tx, brandId, itemId);

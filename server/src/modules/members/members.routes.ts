@@ -15,7 +15,7 @@ import {
   Page,
   UpdateProfileBody,
 } from '@memberloop/shared';
-import { memberContext, requireMember, requireStaff, signToken, staffContext } from '../../http/auth';
+import { ALL_STAFF_ROLES, memberContext, requireMember, requireStaff, signToken, staffContext } from '../../http/auth';
 import { bearerAuth, errorResponses, type RoutesPlugin } from '../../http/route-kit';
 import type { MembersService } from './members.service';
 
@@ -24,7 +24,7 @@ const MemberParams = Type.Object({ memberId: IdOf('member') }, { additionalPrope
 export const membersRoutes: RoutesPlugin<{ members: MembersService; memberTokenTtlSeconds: number }> = async (app, { services, checks }) => {
   const { members } = services;
   const member = requireMember(checks);
-  const anyStaff = requireStaff(checks, ['clerk', 'operator', 'admin']);
+  const anyStaff = requireStaff(checks, ALL_STAFF_ROLES);
 
   app.post(
     '/auth/member/login',

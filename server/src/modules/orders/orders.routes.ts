@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { IdOf, Order, OrderListQuery, Page, PurchaseResult, RecordPurchaseBody, RecordRefundBody, RefundResult } from '@memberloop/shared';
-import { memberContext, requireMember, requireStaff, staffContext } from '../../http/auth';
+import { ALL_STAFF_ROLES, memberContext, requireMember, requireStaff, staffContext } from '../../http/auth';
 import { idempotencyKeyOf } from '../../http/idempotency';
 import { bearerAuth, errorResponses, type RoutesPlugin } from '../../http/route-kit';
 import type { OrdersService } from './orders.service';
@@ -14,7 +14,7 @@ const idempotencyHeader = Type.Object({ 'idempotency-key': Type.Optional(Type.St
 
 export const ordersRoutes: RoutesPlugin<{ orders: OrdersService }> = async (app, { services, checks }) => {
   const { orders } = services;
-  const anyStaff = requireStaff(checks, ['clerk', 'operator', 'admin']);
+  const anyStaff = requireStaff(checks, ALL_STAFF_ROLES);
   const member = requireMember(checks);
 
   app.post(

@@ -16,13 +16,11 @@ import {
   PointsSummary,
   PutPointRulesBody,
 } from '@memberloop/shared';
-import { memberContext, requireMember, requireStaff, staffContext } from '../../http/auth';
+import { OFFICE_ROLES, ALL_STAFF_ROLES, memberContext, requireMember, requireStaff, staffContext } from '../../http/auth';
 import { idempotencyKeyOf } from '../../http/idempotency';
 import { bearerAuth, errorResponses, type RoutesPlugin } from '../../http/route-kit';
 import type { PointsService } from './points.service';
 
-const ANY_STAFF = ['clerk', 'operator', 'admin'] as const;
-const OFFICE = ['operator', 'admin'] as const;
 
 const MemberParams = Type.Object({ memberId: IdOf('member') }, { additionalProperties: false });
 const MultiplierParams = Type.Object({ multiplierId: IdOf('pointMultiplier') }, { additionalProperties: false });
@@ -34,8 +32,8 @@ const IdempotencyHeaders = Type.Object(
 export const pointsRoutes: RoutesPlugin<{ points: PointsService }> = async (app, { services, checks }) => {
   const { points } = services;
   const member = requireMember(checks);
-  const anyStaff = requireStaff(checks, ANY_STAFF);
-  const office = requireStaff(checks, OFFICE);
+  const anyStaff = requireStaff(checks, ALL_STAFF_ROLES);
+  const office = requireStaff(checks, OFFICE_ROLES);
   const tags = ['points'];
 
   app.get(

@@ -23,6 +23,7 @@ import { auditActor, recordAudit } from '../audit';
 import { expiryFor, lockedUntilFor, orderPoints, type OrderItemForPoints } from './earning';
 import { allocate, isExpired, summarizeLots, type Allocation } from './lots';
 import * as repo from './points.repository';
+import { requireRole, requireOffice } from '../../http/auth';
 
 export interface PointsActor {
   type: 'staff' | 'member' | 'system';
@@ -113,7 +114,6 @@ type Rules = typeof DEFAULT_POINT_RULES;
 type Opened = Omit<repo.LockedAccount, 'rules'> & { rules: Rules };
 
 const SYSTEM: PointsActor = { type: 'system', id: null };
-const OFFICE: readonly StaffRole[] = ['operator', 'admin'];
 const EXPIRING_SOON_MS = 30 * 86_400_000;
 const EXPIRY_BATCH = 200;
 const EXPIRY_PARALLEL = 4;
@@ -156,9 +156,6 @@ function assertPoints(name: string, value: number, min: number): void {
   if (!Number.isSafeInteger(value) || value < min) throw new AppError('VALIDATION_FAILED', `${name} must be an integer of at least ${min}`);
 }
 
-function requireRole(context: StaffContext, roles: readonly StaffRole[]): void {
-  if (!roles.includes(context.actor.role)) throw new AppError('FORBIDDEN', `This needs one of the roles: ${roles.join(', ')}`);
-}
 
 function actorOf(context: RequestContext): PointsActor {
   return context.actor.type === 'staff' ? { type: 'staff', id: context.actor.staffId } : { type: 'member', id: context.actor.memberId };
@@ -684,7 +681,7 @@ export function createPointsService({ db, clock }: ServiceDeps) {
      * unexpired points do not cover it. Added points form a lot with the rules' expiry and pay debt first.
      */
     async adjust(context: StaffContext, memberId: string, body: PointsAdjustmentBody, key: IdempotencyKey | null): Promise<PointsAdjustmentResponse> {
-      requireRole(context, OFFICE);
+      requireOffice(context);
       const reason = body.reason.trim();
       if (reason.length < 2 || reason.length > 200) throw new AppError('POINTS_ADJUSTMENT_REASON_REQUIRED', 'A points adjustment needs a reason of 2 to 200 characters');
       if (!Number.isSafeInteger(body.amount) || body.amount === 0) throw new AppError('VALIDATION_FAILED', 'amount must be a whole number of points other than 0');
@@ -736,12 +733,12 @@ export function createPointsService({ db, clock }: ServiceDeps) {
     },
 
     async getRules(context: StaffContext): Promise<PointRules> {
-      requireRole(context, OFFICE);
+      requireOffice(context);
       return rulesView(await repo.findRules(db, context.brandId));
     },
 
     async putRules(context: StaffContext, body: PutPointRulesBody): Promise<PointRules> {
-      requireRole(context, OFFICE);
+      requireOffice(context);
       return withTransaction(db, async (tx) => {
         const at = clock.now();
         const before = await repo.findRules(tx, context.brandId);
@@ -760,12 +757,12 @@ export function createPointsService({ db, clock }: ServiceDeps) {
     },
 
     async listMultipliers(context: StaffContext): Promise<{ items: PointMultiplier[] }> {
-      requireRole(context, OFFICE);
+      requireOffice(context);
       return { items: (await repo.listMultipliers(db, context.brandId)).map(multiplierView) };
     },
 
     async createMultiplier(context: StaffContext, body: CreatePointMultiplierBody): Promise<PointMultiplier> {
-      requireRole(context, OFFICE);
+      requireOffice(context);
       const details: { path: string; message: string }[] = [];
       const startsAt = body.startsAt ? new Date(body.startsAt) : null;
       const endsAt = body.endsAt ? new Date(body.endsAt) : null;
@@ -810,7 +807,7 @@ export function createPointsService({ db, clock }: ServiceDeps) {
     },
 
     async deleteMultiplier(context: StaffContext, multiplierId: string): Promise<{ ok: true }> {
-      requireRole(context, OFFICE);
+      requireOffice(context);
       return withTransaction(db, async (tx) => {
         const at = clock.now();
         const deleted = await repo.deleteMultiplier(tx, context.brandId, multiplierId);

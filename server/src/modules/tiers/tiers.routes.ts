@@ -12,7 +12,7 @@ import {
   TierLadder,
   TierSettings,
 } from '@memberloop/shared';
-import { memberContext, requireMember, requireStaff, staffContext } from '../../http/auth';
+import { OFFICE_ROLES, ALL_STAFF_ROLES, memberContext, requireMember, requireStaff, staffContext } from '../../http/auth';
 import { bearerAuth, errorResponses, type RoutesPlugin } from '../../http/route-kit';
 import type { TiersService } from './tiers.service';
 
@@ -22,8 +22,8 @@ const TierHistoryPage = Page(TierHistoryEntry);
 export const tiersRoutes: RoutesPlugin<{ tiers: TiersService }> = async (app, { services, checks }) => {
   const { tiers } = services;
   const member = requireMember(checks);
-  const anyStaff = requireStaff(checks, ['clerk', 'operator', 'admin']);
-  const office = requireStaff(checks, ['operator', 'admin']);
+  const anyStaff = requireStaff(checks, ALL_STAFF_ROLES);
+  const office = requireStaff(checks, OFFICE_ROLES);
 
   app.get(
     '/tiers',

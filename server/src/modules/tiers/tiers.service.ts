@@ -1,4 +1,5 @@
 import { TIER_VALUE_MAX, type MemberTier, type ReplaceTiersBody, type SetManualTierBody, type Tier, type TierBenefits, type TierHistoryEntry, type TierLadder, type TierSettings, newId } from '@memberloop/shared';
+import { requireOffice } from '../../http/auth';
 import type { ServiceDeps } from '../../deps';
 import type { MembersService } from '../members';
 import type { Db } from '../../db/client';
@@ -23,7 +24,6 @@ export const DEFAULT_TIER_SETTINGS: TierSettings = { growthBasis: 'spend', windo
 /** A brand without tiers: everyone at level 0 with these benefits. */
 const NO_TIER_BENEFITS: TierBenefits = { pointsMultiplierPermille: 1000, discountPercent: 0, birthdayCouponTemplateId: null, freeShipping: false };
 
-const OFFICE_ROLES = ['operator', 'admin'];
 const MANUAL_MAX_YEARS = 2;
 
 type Actor = { actorType: 'staff' | 'member' | 'system'; actorId: string | null };
@@ -85,9 +85,6 @@ function tierAt(ladder: repo.TierRow[], level: number): repo.TierRow | undefined
   return found;
 }
 
-function requireOffice(context: StaffContext): void {
-  if (!OFFICE_ROLES.includes(context.actor.role)) throw new AppError('FORBIDDEN', 'This needs one of the roles: operator, admin');
-}
 
 /** Levels 0..n without gaps, level 0 at threshold 0, thresholds rising strictly. */
 function validateLadder(body: ReplaceTiersBody): ReplaceTiersBody['tiers'] {
