@@ -28,6 +28,12 @@ export const ID_PREFIXES = {
   jobRun: 'job',
   event: 'evt',
   segment: 'seg',
+  campaign: 'cmp',
+  campaignRun: 'crn',
+  campaignDelivery: 'cdl',
+  outboxMessage: 'obx',
+  inboxMessage: 'inb',
+  smsMessage: 'sms',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -11,3 +11,5 @@ export * from '../http/idempotency.tables';
 export * from '../jobs/jobs.tables';
 export * from '../modules/events/events.tables';
 export * from '../modules/analytics/analytics.tables';
+export * from '../modules/messaging/messaging.tables';
+export * from '../modules/campaigns/campaigns.tables';
