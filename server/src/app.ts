@@ -17,10 +17,12 @@ import { loggerOptions } from './http/log-redaction';
 import { healthRoutes } from './http/health.routes';
 import { analyticsRoutes, createAnalyticsService } from './modules/analytics';
 import { brandsRoutes, createBrandsService } from './modules/brands';
+import { campaignsRoutes, createCampaignsService } from './modules/campaigns';
 import { couponsRoutes, createCouponsService } from './modules/coupons';
 import { createEventsService, eventsRoutes } from './modules/events';
 import { createMallService, mallRoutes } from './modules/mall';
 import { createMembersService, membersRoutes } from './modules/members';
+import { createMessagingService, messagingRoutes } from './modules/messaging';
 import { createOrdersService, netSpendBetween, ordersRoutes } from './modules/orders';
 import { createPointsService, pointsRoutes } from './modules/points';
 import { createTiersService, tiersRoutes } from './modules/tiers';
@@ -48,7 +50,9 @@ export function buildServices(deps: ServiceDeps) {
   const orders = createOrdersService(deps, { members, points, coupons, tiers });
   const events = createEventsService(deps);
   const analytics = createAnalyticsService(deps, { brands, members });
-  return { brands, members, points, tiers, coupons, mall, orders, events, analytics };
+  const messaging = createMessagingService(deps);
+  const campaigns = createCampaignsService(deps, { members, points, tiers, coupons, analytics, messaging });
+  return { brands, members, points, tiers, coupons, mall, orders, events, analytics, messaging, campaigns };
 }
 
 export type Services = ReturnType<typeof buildServices>;
@@ -103,6 +107,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(ordersRoutes, { services: { orders: services.orders }, checks });
   await app.register(eventsRoutes, { services: { events: services.events }, checks });
   await app.register(analyticsRoutes, { services: { analytics: services.analytics }, checks });
+  await app.register(messagingRoutes, { services: { messaging: services.messaging }, checks });
+  await app.register(campaignsRoutes, { services: { campaigns: services.campaigns }, checks });
 
   if (config.env !== 'production' && isLoopbackUrl(config.wechat.baseUrl)) {
     await app.register(devRoutes, { wechatBaseUrl: config.wechat.baseUrl });

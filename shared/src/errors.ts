@@ -96,6 +96,20 @@ export const ERRORS = {
   PICKUP_CODE_INVALID: { status: 404, message: 'No exchange awaits pickup with this code' },
   EXCHANGE_STATUS_INVALID: { status: 409, message: 'The exchange is not in a state that allows this' },
 
+  // analytics
+  SEGMENT_NOT_FOUND: { status: 404, message: 'Segment not found' },
+
+  // campaigns
+  CAMPAIGN_NOT_FOUND: { status: 404, message: 'Campaign not found' },
+  CAMPAIGN_INVALID: { status: 400, message: 'The campaign definition is not valid' },
+  CAMPAIGN_NOT_EDITABLE: { status: 409, message: 'This campaign can no longer be changed this way' },
+  CAMPAIGN_STATUS_INVALID: { status: 409, message: 'The campaign is not in a state that allows this' },
+  CAMPAIGN_RUN_NOT_FOUND: { status: 404, message: 'Campaign run not found' },
+
+  // messaging
+  MESSAGE_TEMPLATE_INVALID: { status: 400, message: 'The message template is not valid' },
+  INBOX_MESSAGE_NOT_FOUND: { status: 404, message: 'Message not found' },
+
   // idempotency
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'This idempotency key was used with a different request' },
   IDEMPOTENCY_KEY_INVALID: { status: 400, message: 'The Idempotency-Key header must be 1 to 200 visible characters' },

@@ -7,3 +7,5 @@ export * from './tiers';
 export * from './mall';
 export * from './orders';
 export * from './analytics';
+export * from './messaging';
+export * from './campaigns';

@@ -1,0 +1,2 @@
+/** Campaign definitions, reports and API shapes (built by the campaigns module). */
+export {};
