@@ -38,6 +38,9 @@ async function main(): Promise<void> {
   if (config.jobsEnabled) {
     jobs.start();
     void jobs.recover().catch((error) => app.log.error({ err: error }, 'job recovery failed'));
+    // campaign runs and the message outbox are worked through continuously; a restart resumes them
+    app.services.campaigns.startWorkers();
+    app.services.messaging.startWorkers();
   }
 
   let closing = false;
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
     closing = true;
     app.log.info({ signal }, 'shutting down');
     await jobs.stop();
+    await Promise.all([app.services.campaigns.stopWorkers(), app.services.messaging.stopWorkers()]);
     await app.close();
     await database.close();
     process.exit(0);

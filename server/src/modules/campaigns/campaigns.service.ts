@@ -18,5 +18,11 @@ export interface CampaignsModules {
 }
 
 export function createCampaignsService(_deps: ServiceDeps, _modules: CampaignsModules) {
-  return { steps: {} };
+  return {
+    steps: {},
+    /** Starts the background loop(s) of this module in this process (main.ts, when jobs are enabled). */
+    startWorkers(): void {},
+    /** Stops them and waits for work in progress. */
+    async stopWorkers(): Promise<void> {},
+  };
 }
