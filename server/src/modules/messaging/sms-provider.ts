@@ -1,0 +1,41 @@
+import { ulid } from '@memberloop/shared';
+
+/**
+ * An SMS gateway. `send` delivers one text to one phone (mainland mobile, 11 digits) and answers the gateway's
+ * message id. Every send, from any provider, is also recorded in sms_messages by the sender, in the same
+ * transaction as the outbox row's status.
+ */
+export interface SmsProvider {
+  readonly name: string;
+  send(message: { phone: string; text: string }): Promise<{ providerMessageId: string }>;
+}
+
+/** A gateway's refusal; `transient` = worth trying again later (busy, rate limited, network). */
+export class SmsSendError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    readonly providerCode?: string,
+  ) {
+    super(message);
+    this.name = 'SmsSendError';
+  }
+}
+
+/**
+ * The development provider: sends nothing. Its whole effect is the sms_messages row the sender writes in the
+ * outbox transaction, so a development send happens exactly once even across crashes.
+ */
+export const devSmsProvider: SmsProvider = {
+  name: 'dev',
+  async send() {
+    return { providerMessageId: `dev_${ulid()}` };
+  },
+};
+
+/** Providers by name: the development one plus those given to the messaging service. */
+export function smsProviderRegistry(extra: Record<string, SmsProvider> = {}): ReadonlyMap<string, SmsProvider> {
+  const registry = new Map<string, SmsProvider>([['dev', devSmsProvider]]);
+  for (const [name, provider] of Object.entries(extra)) registry.set(name, provider);
+  return registry;
+}
