@@ -47,6 +47,7 @@ const ID_KINDS: Record<string, IdKind> = {
   itemId: 'mallItem',
   exchangeId: 'mallExchange',
   multiplierId: 'pointMultiplier',
+  messageId: 'inboxMessage',
 };
 
 /** An id of the right shape that names nothing. */

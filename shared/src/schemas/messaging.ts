@@ -148,7 +148,7 @@ export const UpdateMessagingSettingsBody = Type.Object(
     channelOrder: Type.Optional(Type.Array(MessageChannelName, { minItems: 1, maxItems: 3, uniqueItems: true })),
     smsProvider: Type.Optional(Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z][a-z0-9_-]*$' })),
   },
-  { additionalProperties: false, description: 'quietStart = quietEnd means no quiet hours; the inbox is always tried last even when channelOrder leaves it out' },
+  { additionalProperties: false, minProperties: 1, description: 'quietStart = quietEnd means no quiet hours; the inbox is always tried last even when channelOrder leaves it out' },
 );
 export type UpdateMessagingSettingsBody = Static<typeof UpdateMessagingSettingsBody>;
 
