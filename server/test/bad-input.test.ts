@@ -48,6 +48,8 @@ const ID_KINDS: Record<string, IdKind> = {
   exchangeId: 'mallExchange',
   multiplierId: 'pointMultiplier',
   messageId: 'inboxMessage',
+  campaignId: 'campaign',
+  runId: 'campaignRun',
 };
 
 /** An id of the right shape that names nothing. */
