@@ -10,8 +10,8 @@ import path from 'node:path';
  * so a test can count what each process did.
  */
 
-const TSX = path.join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
-const MAIN = path.join(__dirname, '..', '..', 'src', 'main.ts');
+const SERVER_DIR = path.join(__dirname, '..', '..');
+const MAIN = path.join(SERVER_DIR, 'src', 'main.ts');
 export const TEST_JWT_SECRET = 'process-test-secret-that-is-long-enough-0123456789';
 
 export function freePort(): Promise<number> {
@@ -61,7 +61,10 @@ export async function startServerProcess({ name, databaseUrl, wechatBaseUrl, env
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(path.join(tmpdir(), `memberloop-${name}-`));
-  const child = spawn(TSX, [MAIN], {
+  // `node --import tsx`, not the tsx command: that one runs the server in a child process of its own, and a SIGKILL
+  // of it would leave the server running
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    cwd: SERVER_DIR,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
