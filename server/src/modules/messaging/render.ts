@@ -154,6 +154,7 @@ export interface RenderOptions {
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const shownInstants = new Map<string, string>();
 
 function zonedParts(instant: Date, timeZone: string) {
   let formatter = formatters.get(timeZone);
@@ -170,15 +171,22 @@ function zonedParts(instant: Date, timeZone: string) {
 function formatValue(value: string | number | null | undefined, withTime: boolean, options: RenderOptions): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  if (ISO_INSTANT.test(value)) {
+  if (!ISO_INSTANT.test(value)) return value;
+  const key = `${options.timeZone}\n${withTime}\n${value}`;
+  let shown = shownInstants.get(key);
+  if (shown === undefined) {
     const instant = new Date(value);
-    if (!Number.isNaN(instant.getTime())) {
+    if (Number.isNaN(instant.getTime())) shown = value;
+    else {
       const p = zonedParts(instant, options.timeZone);
       const date = `${p.year}年${p.month}月${p.day}日`;
-      return withTime ? `${date} ${p.time}` : date;
+      shown = withTime ? `${date} ${p.time}` : date;
     }
+    // a campaign's messages share a handful of dates: a small cache saves a time-zone conversion per message
+    if (shownInstants.size >= 1000) shownInstants.clear();
+    shownInstants.set(key, shown);
   }
-  return value;
+  return shown;
 }
 
 interface Segment {

@@ -134,6 +134,8 @@ export function createSender(db: Db, wechat: WechatClient, options: SenderOption
       const updates: repo.OutboxUpdate[] = [];
       const at = now.toISOString();
 
+      /** when each brand's quiet hours end, if `now` is inside them (one time-zone conversion per brand and batch) */
+      const quietUntil = new Map<string, Date | null>();
       const acceptance = (brandId: string, memberId: string, templateId: string) => {
         const key = `${brandId}\n${memberId}\n${templateId}`;
         let change = effects.acceptances.get(key);
@@ -149,7 +151,8 @@ export function createSender(db: Db, wechat: WechatClient, options: SenderOption
         if (member.status !== 'active') return { outcome: { kind: 'suppressed', reason: `member ${member.status}` }, receipts };
         if (row.marketing && !member.marketing_consent) return { outcome: { kind: 'suppressed', reason: 'no marketing consent' }, receipts };
         if (row.marketing || row.source === 'campaign') {
-          const until = quietHoursEnd(now, { start: brand.quietStart, end: brand.quietEnd, timeZone: brand.timeZone });
+          if (!quietUntil.has(row.brand_id)) quietUntil.set(row.brand_id, quietHoursEnd(now, { start: brand.quietStart, end: brand.quietEnd, timeZone: brand.timeZone }));
+          const until = quietUntil.get(row.brand_id);
           if (until) return { outcome: { kind: 'deferred', until }, receipts };
         }
 
