@@ -9,6 +9,9 @@ import type {
   CouponPage,
   CreateMallExchangeBody,
   ExchangeCouponResult,
+  InboxMessage,
+  InboxPage,
+  InboxReadAllResult,
   MallCatalogueItem,
   MallExchange,
   MallExchangePage,
@@ -20,6 +23,7 @@ import type {
   MemberProfile,
   MemberStaffView,
   MemberTier,
+  MessageSubscriptionList,
   MyCouponsQuery,
   MyMallExchangesQuery,
   PickupLookup,
@@ -118,6 +122,13 @@ export interface ApiClient {
   getMyExchanges(query?: MyMallExchangesQuery): Promise<MallExchangePage>;
   getMyExchange(exchangeId: string): Promise<MallExchange>;
   cancelExchange(exchangeId: string, idempotencyKey: string): Promise<CancelMallExchangeResult>;
+  /** My in-app messages, newest first, with the unread count. */
+  getInbox(page?: { limit?: number; offset?: number }): Promise<InboxPage>;
+  /** Marks one message read (reading again keeps the first time). */
+  markInboxRead(messageId: string): Promise<InboxMessage>;
+  markAllInboxRead(): Promise<InboxReadAllResult>;
+  /** Tells the server what wx.requestSubscribeMessage answered, so it knows which templates it may send. */
+  reportSubscriptions(results: Record<string, 'accept' | 'reject' | 'ban' | 'filter'>): Promise<MessageSubscriptionList>;
   staff: StaffApi;
 }
 
@@ -281,6 +292,10 @@ export function createApiClient({ settings, transport, tokens, loginCode, staffS
     getMyExchange: (exchangeId) => member<MallExchange>('GET', `/members/me/exchanges/${id(exchangeId)}`),
     cancelExchange: (exchangeId, idempotencyKey) =>
       member<CancelMallExchangeResult>('POST', `/members/me/exchanges/${id(exchangeId)}/cancel`, { body: EMPTY, idempotencyKey }),
+    getInbox: (page = {}) => member<InboxPage>('GET', '/members/me/inbox', { query: { ...page } }),
+    markInboxRead: (messageId) => member<InboxMessage>('POST', `/members/me/inbox/${id(messageId)}/read`, { body: EMPTY }),
+    markAllInboxRead: () => member<InboxReadAllResult>('POST', '/members/me/inbox/read-all', { body: EMPTY }),
+    reportSubscriptions: (results) => member<MessageSubscriptionList>('POST', '/members/me/subscriptions', { body: { results } }),
     staff,
   };
 }

@@ -1,8 +1,8 @@
 import Taro from '@tarojs/taro';
-import { settings } from '../api';
+import { api, settings } from '../api';
 import { createSubscriber } from './subscribe';
 
-export { subscriptionMessage, type SubscribeResult, type SubscribeTopic } from './subscribe';
+export { subscriptionMessage, type SubscribeChoice, type SubscribeResult, type SubscribeTopic } from './subscribe';
 
 /** Asks the member for subscribe-message consent; call it from a tap handler. */
 export const requestSubscription = createSubscriber({
@@ -10,4 +10,5 @@ export const requestSubscription = createSubscriber({
   templates: settings.subscribeTemplates,
   prompt: (tmplIds) =>
     Taro.requestSubscribeMessage({ tmplIds } as Parameters<typeof Taro.requestSubscribeMessage>[0]) as unknown as Promise<Record<string, unknown>>,
+  report: (results) => api.reportSubscriptions(results),
 });

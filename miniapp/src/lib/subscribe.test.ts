@@ -46,6 +46,28 @@ describe('requestSubscription', () => {
     await expect(ask([])).rejects.toThrow(RangeError);
   });
 
+  it('reports WeChat’s answers per template id to the server', async () => {
+    const report = jest.fn(async () => ({ items: [] }));
+    const ask = createSubscriber({ supported: true, templates, report, prompt: async () => ({ errMsg: 'requestSubscribeMessage:ok', 'tpl-coupon': 'accept', 'tpl-points': 'filter' }) });
+    const result = await ask(['couponArrival', 'pointsExpiry']);
+    expect(report).toHaveBeenCalledTimes(1);
+    expect(report).toHaveBeenCalledWith({ 'tpl-coupon': 'accept', 'tpl-points': 'filter' });
+    expect(result.accepted).toEqual(['couponArrival']);
+  });
+
+  it('still answers when the report fails, and reports nothing when nothing was asked or the prompt failed', async () => {
+    const failing = jest.fn(async () => Promise.reject(new Error('offline')));
+    const ask = createSubscriber({ supported: true, templates, report: failing, prompt: async () => ({ 'tpl-coupon': 'accept' }) });
+    await expect(ask(['couponArrival'])).resolves.toMatchObject({ accepted: ['couponArrival'], error: null });
+    expect(failing).toHaveBeenCalledTimes(1);
+
+    const report = jest.fn(async () => ({}));
+    await createSubscriber({ supported: false, templates, report, prompt: jest.fn() })(['couponArrival']);
+    await createSubscriber({ supported: true, templates, report, prompt: async () => Promise.reject({ errMsg: 'requestSubscribeMessage:fail' }) })(['couponArrival']);
+    await createSubscriber({ supported: true, templates, report, prompt: async () => ({ errMsg: 'requestSubscribeMessage:ok' }) })(['couponArrival']);
+    expect(report).not.toHaveBeenCalled();
+  });
+
   it('says 已开启提醒 when everything was accepted', () => {
     expect(subscriptionMessage({ supported: true, accepted: ['pointsExpiry'], rejected: [], blocked: [], error: null })).toBe('已开启提醒');
     expect(subscriptionMessage({ supported: true, accepted: [], rejected: ['pointsExpiry'], blocked: [], error: null })).toBe('未开启提醒');

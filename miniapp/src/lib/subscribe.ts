@@ -2,8 +2,10 @@
  * Consent to WeChat subscribe messages (一次性订阅消息): the one place the app asks for it.
  * WeChat shows at most three templates per prompt and only in answer to a tap, so pages call
  * `requestSubscription` from a button handler. Builds without subscribe messages (H5) ask
- * nothing and say so in the result. Sending the result to the server is not part of this: the
- * server has no endpoint for it yet, and WeChat itself remembers what the user accepted.
+ * nothing and say so in the result. What WeChat answered is reported to the server (`report`):
+ * each accept allows the brand exactly one subscribe message of that template, and the server
+ * only sends while it knows of one left. A failed report does not fail the prompt: the member
+ * then gets those messages by SMS or in the inbox instead.
  */
 
 export type SubscribeTopic = 'couponArrival' | 'pointsExpiry';
@@ -28,9 +30,15 @@ export interface SubscriberDeps {
   templates: Record<SubscribeTopic, string>;
   /** `Taro.requestSubscribeMessage`, resolving to `{ [templateId]: 'accept' | 'reject' | 'ban' | 'filter' }`. */
   prompt: (templateIds: string[]) => Promise<Record<string, unknown>>;
+  /** Sends WeChat's answers to the server (POST /members/me/subscriptions). */
+  report?: (results: Record<string, SubscribeChoice>) => Promise<unknown>;
 }
 
-export function createSubscriber({ supported, templates, prompt }: SubscriberDeps) {
+export type SubscribeChoice = 'accept' | 'reject' | 'ban' | 'filter';
+
+const CHOICES: readonly string[] = ['accept', 'reject', 'ban', 'filter'];
+
+export function createSubscriber({ supported, templates, prompt, report }: SubscriberDeps) {
   return async function requestSubscription(topics: SubscribeTopic[]): Promise<SubscribeResult> {
     const unique = [...new Set(topics)];
     if (unique.length === 0 || unique.length > MAX_TEMPLATES_PER_PROMPT) {
@@ -45,11 +53,20 @@ export function createSubscriber({ supported, templates, prompt }: SubscriberDep
       const message = (error as { errMsg?: unknown } | null)?.errMsg;
       return { ...result, error: typeof message === 'string' ? message : 'requestSubscribeMessage:fail' };
     }
+    const answers: Record<string, SubscribeChoice> = {};
     for (const topic of unique) {
       const choice = answer[templates[topic]];
+      if (typeof choice === 'string' && CHOICES.includes(choice)) answers[templates[topic]] = choice as SubscribeChoice;
       if (choice === 'accept') result.accepted.push(topic);
       else if (choice === 'ban' || choice === 'filter') result.blocked.push(topic);
       else result.rejected.push(topic);
+    }
+    if (report && Object.keys(answers).length > 0) {
+      try {
+        await report(answers);
+      } catch {
+        // WeChat still holds the acceptance; the server just will not use it, and falls back to SMS or the inbox
+      }
     }
     return result;
   };
