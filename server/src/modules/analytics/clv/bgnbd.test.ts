@@ -1,4 +1,17 @@
-import { bgnbdCustomerLogLikelihood, bgnbdLogLikelihood, expectedPurchases, fitBgNbd, groupCustomers, probabilityAlive, type BgNbdParams, type RecencyFrequency } from './bgnbd';
+import {
+  bgnbdCustomerLogLikelihood,
+  bgnbdLogLikelihood,
+  expectedPurchases,
+  expectedPurchasesIfAliveByIntegral,
+  expectedPurchasesIfAliveBySeries,
+  fitBgNbd,
+  groupCustomers,
+  probabilityAlive,
+  THETA_BOUND,
+  thetaFromParams,
+  type BgNbdParams,
+  type RecencyFrequency,
+} from './bgnbd';
 import { logBeta, logGamma } from './special';
 import { seededRandom } from './test-random';
 
@@ -240,6 +253,102 @@ describe('numerical robustness at the extremes', () => {
   });
 });
 
+/**
+ * E[Y(t) | alive] = ∫ (1 − (1+ps)^(−k))/p · Beta(p; a, b') dp with k = r+x, b' = b+x, s = t/(α+T), integrated
+ * here independently of the library: over u = logit p (weight p^a (1−p)^b' du, normalised by its own
+ * integral) with composite Simpson, from the mode out to where the weight is e^−60 of its peak.
+ */
+function expectedIfAliveByLogitQuadrature(k: number, a: number, bx: number, s: number): number {
+  const softplus = (u: number) => (u > 0 ? u + Math.log1p(Math.exp(-u)) : Math.log1p(Math.exp(u)));
+  const logWeight = (u: number) => a * u - (a + bx) * softplus(u);
+  const mode = Math.log(a / bx);
+  const peak = logWeight(mode);
+  const reach = (direction: number) => {
+    let d = 1e-3;
+    while (logWeight(mode + direction * d) > peak - 60) d *= 1.5;
+    return mode + direction * d;
+  };
+  const weight = (u: number) => Math.exp(logWeight(u) - peak);
+  const perP = (u: number) => {
+    const p = 1 / (1 + Math.exp(-u));
+    return p === 0 ? k * s : -Math.expm1(-k * Math.log1p(p * s)) / p;
+  };
+  // composite Simpson, 64 panels per piece, pieces no wider than the weight's scale at the mode (at most 1/2)
+  const width = Math.min(0.5, 1 / Math.sqrt((a * bx) / (a + bx)));
+  const lo = reach(-1);
+  const hi = reach(1);
+  const pieces = Math.ceil((hi - lo) / width);
+  const both = (f: (u: number) => number) => {
+    const n = 64 * pieces;
+    const h = (hi - lo) / n;
+    let sum = f(lo) + f(hi);
+    for (let i = 1; i < n; i++) sum += (i % 2 === 1 ? 4 : 2) * f(lo + i * h);
+    return (sum * h) / 3;
+  };
+  return both((u) => perP(u) * weight(u)) / both(weight);
+}
+
+describe('expected purchases where the ₂F₁ form failed: large a and b', () => {
+  // a fit on generated data: b ran to the old bound e^10 (dropout nearly the same for everyone)
+  const fitted: BgNbdParams = { r: 1.1749, alpha: 20.107, a: 7825, b: 22026.5 };
+  const ifAlive = (params: BgNbdParams, customer: RecencyFrequency, t: number) =>
+    expectedIfAliveByLogitQuadrature(params.r + customer.x, params.a, params.b + customer.x, t / (params.alpha + customer.T));
+
+  it('x = 0, tₓ = 0, T = 6, t = 240 (threw “did not evaluate”) and every other 30-day step of a year agree with the integral', () => {
+    const customer = { x: 0, tx: 0, T: 6 };
+    let previous = 0;
+    for (let t = 30; t <= 360; t += 30) {
+      const e = expectedPurchases(fitted, customer, t);
+      expect(relativeError(e, ifAlive(fitted, customer, t))).toBeLessThan(1e-8); // P(alive) = 1 at x = 0
+      expect(e).toBeGreaterThan(previous);
+      previous = e;
+    }
+  });
+
+  const extremes: [string, BgNbdParams, RecencyFrequency, number][] = [
+    ['x = 0, first purchase today', fitted, { x: 0, tx: 0, T: 0 }, 365],
+    ['x = 1000 with short recency', fitted, { x: 1000, tx: 3, T: 700 }, 360],
+    ['x = 1000, bought yesterday', fitted, { x: 1000, tx: 699, T: 700 }, 360],
+    ['x = 1000, CDNOW parameters', published, { x: 1000, tx: 0.5, T: 52 }, 39],
+    ['a and b at e^10', { r: 2, alpha: 30, a: Math.exp(10), b: Math.exp(10) }, { x: 3, tx: 100, T: 400 }, 365],
+    ['a just above 1, b huge', { r: 0.7, alpha: 5, a: 1 + 1e-9, b: 20_000 }, { x: 40, tx: 300, T: 310 }, 365],
+    ['a small, b huge', { r: 0.7, alpha: 5, a: 0.3, b: 20_000 }, { x: 0, tx: 0, T: 10 }, 365],
+    ['long horizon', fitted, { x: 12, tx: 200, T: 210 }, 50_000],
+  ];
+
+  it.each(extremes)('%s: finite, P(alive) in [0, 1], and equal to P(alive) times the integral', (_name, params, customer, t) => {
+    const alive = probabilityAlive(params, customer);
+    expect(alive).toBeGreaterThanOrEqual(0);
+    expect(alive).toBeLessThanOrEqual(1);
+    const e = expectedPurchases(params, customer, t);
+    expect(Number.isFinite(e)).toBe(true);
+    const reference = alive * ifAlive(params, customer, t);
+    if (reference < 1e-290) expect(e).toBeLessThan(1e-280);
+    else expect(relativeError(e, reference)).toBeLessThan(1e-8);
+  });
+
+  // The library's two routes (series of positive terms; integral over logit p) are independent
+  // computations of the same expectation: they agree wherever both are within reach.
+  const grid: [number, number, number, number][] = [];
+  for (const k of [Math.exp(-10), 0.3, 1.17, 30, 1000.2]) {
+    for (const [a, bx] of [[Math.exp(-10), Math.exp(-10)], [0.02, 2.4], [0.8, 2.4], [1, 1], [7825, 22026.5], [Math.exp(10), 5], [0.5, Math.exp(10) + 1000]]) {
+      for (const s of [1e-9, 0.05, 1, 9.2, 60]) grid.push([k, a!, bx!, s]);
+    }
+  }
+  it('series and integral agree over a grid of k = r+x, a, b+x and s = t/(α+T)', () => {
+    let compared = 0;
+    for (const [k, a, bx, s] of grid) {
+      const series = expectedPurchasesIfAliveBySeries(k, a, bx, s);
+      const integral = expectedPurchasesIfAliveByIntegral(k, a, bx, s);
+      expect(Number.isFinite(integral) && integral >= 0).toBe(true);
+      if (series === null) continue;
+      compared++;
+      if (relativeError(series, integral) >= 1e-9) throw new Error(`k=${k} a=${a} b'=${bx} s=${s}: series ${series}, integral ${integral}`);
+    }
+    expect(compared).toBeGreaterThan(grid.length * 0.8);
+  });
+});
+
 describe('fitBgNbd', () => {
   it('recovers the parameters of simulated customers', () => {
     // 2,000 customers of a 13-week cohort observed to week 39 after the cohort's end, times in whole days
@@ -288,15 +397,52 @@ describe('fitBgNbd', () => {
     expect(fit.status).toBe('converged');
     expect(fit.evaluations).toBeLessThan(5000);
     expect(Number.isFinite(fit.logLikelihood)).toBe(true);
-    expect(Math.max(fit.params.alpha, fit.params.a)).toBeCloseTo(Math.exp(10), 0); // ran to the bound, and stopped there
+    const theta = thetaFromParams(fit.params);
+    expect(Math.max(...theta.map(Math.abs))).toBeCloseTo(THETA_BOUND, 6); // ran to the bound, and stopped there
   });
+
+  it('converges on a ridge at the bound: dropout the same for everyone, as in generated data', () => {
+    // 4,000 customers in days over two years; purchase rates vary, dropout p = 0.26 for all, so the
+    // likelihood keeps rising as a, b → ∞ with a/(a+b) = 0.26: the search must stop at the bound of a + b
+    const random = seededRandom(7);
+    const customers: RecencyFrequency[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const lambda = random.gamma(1.2, 20);
+      const T = Math.floor(730 * random.uniform());
+      let x = 0;
+      let tx = 0;
+      let t = 0;
+      for (;;) {
+        t += random.exponential(lambda);
+        if (t > T) break;
+        x++;
+        tx = Math.floor(t);
+        if (random.uniform() < 0.26) break;
+      }
+      customers.push({ x, tx, T });
+    }
+    const fit = fitBgNbd(customers);
+    expect(fit.status).toBe('converged');
+    expect(fit.evaluations).toBeLessThan(3000);
+    const [, , , logPrecision] = thetaFromParams(fit.params);
+    expect(logPrecision).toBeCloseTo(THETA_BOUND, 6);
+    expect(relativeError(fit.params.a / (fit.params.a + fit.params.b), 0.26)).toBeLessThan(0.05);
+    expect(relativeError(fit.params.r, 1.2)).toBeLessThan(0.1);
+    expect(relativeError(fit.params.alpha, 20)).toBeLessThan(0.1);
+    // and every customer's expectation evaluates, over a year ahead in 30-day steps
+    for (const customer of groupCustomers(customers).filter((_, i) => i % 50 === 0)) {
+      for (let t = 30; t <= 360; t += 30) {
+        const e = expectedPurchases(fit.params, customer, t);
+        expect(Number.isFinite(e)).toBe(true);
+        expect(e).toBeGreaterThanOrEqual(0);
+      }
+    }
+  }, 60_000);
 
   it('stays finite and inside the bounds when the data carry no information on dropout', () => {
     const fit = fitBgNbd([{ x: 0, tx: 0, T: 10 }, { x: 0, tx: 0, T: 20 }]);
-    for (const value of Object.values(fit.params)) {
-      expect(value).toBeGreaterThanOrEqual(Math.exp(-10) * (1 - 1e-12));
-      expect(value).toBeLessThanOrEqual(Math.exp(10) * (1 + 1e-12));
-    }
+    for (const value of Object.values(fit.params)) expect(Number.isFinite(value) && value > 0).toBe(true);
+    for (const value of thetaFromParams(fit.params)) expect(Math.abs(value)).toBeLessThanOrEqual(THETA_BOUND * (1 + 1e-12));
     expect(Number.isFinite(fit.logLikelihood)).toBe(true);
   });
 });

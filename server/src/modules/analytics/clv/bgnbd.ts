@@ -8,7 +8,8 @@
  * one time unit measured from the first purchase.
  */
 import { minimize, type MinimizeStatus } from './optimize';
-import { hyp2f1Log, log1pExp, logPochhammer } from './special';
+import { integratePair } from './quadrature';
+import { log1pExp, logPochhammer } from './special';
 
 export interface BgNbdParams {
   r: number;
@@ -117,28 +118,54 @@ export interface BgNbdFit {
   status: MinimizeStatus;
 }
 
-/** Log-parameters are searched in [−LOG_BOUND, LOG_BOUND], i.e. every parameter in [e^−10, e^10]. */
-const LOG_BOUND = 10;
+/**
+ * The search runs over θ = (ln r, ln(r/α), logit(a/(a+b)), ln(a+b)): the shape and the log mean of
+ * the purchase-rate Gamma, the mean and the log "precision" of the dropout Beta. Where the data show
+ * no heterogeneity the maximum lies at infinity along r, α → ∞ with r/α fixed, or a, b → ∞ with
+ * a/(a+b) fixed; in these coordinates such a ridge runs along one axis, so the search walks to the
+ * box's edge in that coordinate and settles there instead of crawling along a diagonal valley. Every
+ * θ is kept in [−THETA_BOUND, THETA_BOUND], so no parameter can run off: r and a+b lie in
+ * [e^−10, e^10], the mean rate r/α in [e^−10, e^10] per time unit, the mean dropout a/(a+b) in
+ * [1/(1+e^10), 1/(1+e^−10)].
+ */
+export const THETA_BOUND = 10;
 
-const fromLog = (theta: readonly number[]): BgNbdParams => ({
-  r: Math.exp(theta[0]!),
-  alpha: Math.exp(theta[1]!),
-  a: Math.exp(theta[2]!),
-  b: Math.exp(theta[3]!),
-});
+export function paramsFromTheta(theta: readonly number[]): BgNbdParams {
+  const [logShape, logMeanRate, logitDropout, logPrecision] = theta as [number, number, number, number];
+  const precision = Math.exp(logPrecision);
+  return {
+    r: Math.exp(logShape),
+    alpha: Math.exp(logShape - logMeanRate),
+    a: precision / (1 + Math.exp(-logitDropout)),
+    b: precision / (1 + Math.exp(logitDropout)),
+  };
+}
+
+export function thetaFromParams({ r, alpha, a, b }: BgNbdParams): number[] {
+  return [Math.log(r), Math.log(r / alpha), Math.log(a / b), Math.log(a + b)];
+}
 
 /**
- * Maximum-likelihood estimates of (r, α, a, b): Nelder–Mead with restarts over the log-parameters,
- * which keeps them positive, bounded to [−10, 10]. Starts from r = α = a = b = 1.
+ * Maximum-likelihood estimates of (r, α, a, b): Nelder–Mead with restarts over θ (see THETA_BOUND),
+ * from r = a = b = 1 and α = 1 / the customers' mean purchase rate Σx / ΣT. The result's status says
+ * whether the search converged or ran out of evaluations.
  */
 export function fitBgNbd(customers: readonly RecencyFrequency[]): BgNbdFit {
   if (customers.length === 0) throw new RangeError('fitBgNbd: no customers');
   const groups = groupCustomers(customers);
   const count = customers.length;
+  let purchases = 0;
+  let time = 0;
+  for (const group of groups) {
+    purchases += group.weight * group.x;
+    time += group.weight * group.T;
+  }
+  const clamp = (v: number) => Math.min(THETA_BOUND - 1, Math.max(-THETA_BOUND + 1, v));
+  const logMeanRate = purchases > 0 && time > 0 ? clamp(Math.log(purchases / time)) : 0;
   // per customer, so that the tolerances mean the same for small and large data sets
-  const objective = (theta: readonly number[]): number => -bgnbdLogLikelihood(fromLog(theta), groups) / count;
-  const result = minimize(objective, [0, 0, 0, 0], { lower: -LOG_BOUND, upper: LOG_BOUND });
-  const params = fromLog(result.x);
+  const objective = (theta: readonly number[]): number => -bgnbdLogLikelihood(paramsFromTheta(theta), groups) / count;
+  const result = minimize(objective, [0, logMeanRate, 0, Math.LN2], { lower: -THETA_BOUND, upper: THETA_BOUND });
+  const params = paramsFromTheta(result.x);
   return { params, logLikelihood: bgnbdLogLikelihood(params, groups), evaluations: result.evaluations, status: result.status };
 }
 
@@ -153,38 +180,120 @@ export function probabilityAlive(params: BgNbdParams, customer: RecencyFrequency
 }
 
 /**
- * Within this distance of a = 1 the (a+b+x−1)/(a−1) · [1 − G] form loses precision (G → 1), so it is
- * evaluated at a = 1 ± A_GAP and 1 ± 2·A_GAP and interpolated by a cubic (error O(A_GAP⁴)).
- */
-const A_GAP = 1e-3;
-const A_NODES = [-2, -1, 1, 2].map((k) => 1 + k * A_GAP);
-
-/**
- * E[Y(t) | alive at T, x, tₓ, T] = (a+b+x−1)/(a−1) · [1 − G] with
- *   G = ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))
- *     = ₂F₁(a−1, r+x; a+b+x−1; −t/(α+T))     (Pfaff's transformation),
- * the second form being the one handed to hyp2f1Log, which applies Pfaff's transformation on a − 1
- * and so sums a series with the small numerator parameters a − 1 and a + b − 1 − r even when x is large.
+ * E[Y(t) | alive at T, x, T]: given that the customer is alive at T, λ ~ Gamma(k = r+x, α+T) and
+ * p ~ Beta(a, b' = b+x), independently. FHL (2005) write the answer as
+ * (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))], a difference of
+ * two nearly equal numbers whose ₂F₁ needs hundreds of thousands of terms, or a 1 − z transformation
+ * that cancels catastrophically, once a and b are large (a fit with little heterogeneity in dropout
+ * runs b to thousands), and which has a removable singularity at a = 1. Instead it is computed from
+ * the model directly, in one of two ways, both free of cancellation:
+ *
+ * - A series of positive terms. Without dropout the purchases in (T, T+t] would number N, negative
+ *   binomial: P(N = n) = (k)ₙ/n! (1−w)^k wⁿ with s = t/(α+T), w = s/(1+s). With dropout the customer
+ *   makes the j-th of them with probability (1−p)^(j−1), and E_p[(1−p)^j] = (b')ⱼ/(a+b')ⱼ, so
+ *     E = Σ_{n≥1} P(N = n) Sₙ,   Sₙ = Σ_{j<n} (b')ⱼ/(a+b')ⱼ.
+ *   The number of terms grows with the mean k·s of N and with 1/(1−w) = 1+s.
+ * - Where that would take more than SERIES_MAX_TERMS terms, the integral over p,
+ *     E = ∫ (1 − (1+ps)^(−k))/p · Beta(p; a, b') dp    (E[Y | λ, p] = (1 − e^(−λpt))/p, averaged over λ),
+ *   whose integrand is bounded (by k·s) and smooth; see expectedPurchasesIfAliveByIntegral.
  */
 function expectedPurchasesIfAlive({ r, alpha, a, b }: BgNbdParams, x: number, T: number, t: number): number {
-  const direct = (aa: number): number => {
-    const c = aa + b + x - 1;
-    const g = hyp2f1Log(aa - 1, r + x, c, -t / (alpha + T));
-    const gValue = g.sign === 0 ? 0 : g.sign * Math.exp(g.log);
-    return (c * (1 - gValue)) / (aa - 1);
+  const k = r + x;
+  const bx = b + x;
+  const s = t / (alpha + T);
+  const mean = k * s;
+  const termsNeeded = mean + 12 * Math.sqrt(mean * (1 + s)) + 40 * (1 + s);
+  if (termsNeeded <= SERIES_MAX_TERMS) {
+    const series = expectedPurchasesIfAliveBySeries(k, a, bx, s);
+    if (series !== null) return series;
+  }
+  return expectedPurchasesIfAliveByIntegral(k, a, bx, s);
+}
+
+/** Beyond this many terms the series gives way to the integral (a few microseconds against tens). */
+const SERIES_MAX_TERMS = 20_000;
+const SERIES_TOLERANCE = 1e-15;
+const RESCALE = 1e200;
+const LOG_RESCALE = Math.log(RESCALE);
+
+/** Σ P(N = n) Sₙ (see expectedPurchasesIfAlive), or null if it did not converge within twice SERIES_MAX_TERMS terms. */
+export function expectedPurchasesIfAliveBySeries(k: number, a: number, bx: number, s: number): number | null {
+  if (s === 0) return 0;
+  const w = s / (1 + s);
+  // P(N = n) = term · e^logScale; the scale absorbs (1−w)^k, which underflows for large k·ln(1+s)
+  let logScale = -k * Math.log1p(s);
+  let term = 1;
+  let sum = 0;
+  let cumulative = 0; // Sₙ
+  let survive = 1; // (b')ₙ/(a+b')ₙ
+  for (let n = 1; n <= 2 * SERIES_MAX_TERMS; n++) {
+    term *= ((k + n - 1) / n) * w;
+    cumulative += survive;
+    survive *= (bx + n - 1) / (a + bx + n - 1);
+    sum += term * cumulative;
+    if (term > RESCALE || sum > RESCALE) {
+      term /= RESCALE;
+      sum /= RESCALE;
+      logScale += LOG_RESCALE;
+    }
+    // later terms shrink at least geometrically by q, and Sₘ ≤ Sₙ + (m−n)·(b')ₙ/(a+b')ₙ
+    const q = Math.max(((k + n) / (n + 1)) * w, w);
+    if (q < 1) {
+      const tail = term * ((cumulative * q) / (1 - q) + (survive * q) / ((1 - q) * (1 - q)));
+      if (tail <= SERIES_TOLERANCE * sum) return sum * Math.exp(logScale);
+    }
+  }
+  return null;
+}
+
+/**
+ * ∫ (1 − (1+ps)^(−k))/p · Beta(p; a, b') dp over u = ln(p/(1−p)), where the Beta weight becomes
+ * p^a (1−p)^(b') du: log-concave, with its mode at ln(a/b') and tails falling off as e^(a·u) and
+ * e^(−b'·u). The weight is taken relative to its mode and normalised by its own integral over the
+ * same points, so neither B(a, b') nor the truncation of the tails enters the ratio. The range ends
+ * where the weight, times the integrand's largest possible ratio k·s / (1 − (1+s)^(−k)), is e^−50 of
+ * its peak; break points double away from the mode, so that a sharp peak (large a, b') and a long
+ * shallow tail (tiny a) are both resolved before adaptive refinement.
+ */
+export function expectedPurchasesIfAliveByIntegral(k: number, a: number, bx: number, s: number): number {
+  if (s === 0) return 0;
+  const logWeight = (u: number): number => -a * log1pExp(-u) - bx * log1pExp(u);
+  const perP = (p: number): number => (p < 1e-300 ? k * s : -Math.expm1(-k * Math.log1p(p * s)) / p);
+  const mode = Math.log(a / bx);
+  const peak = logWeight(mode);
+  const margin = 50 + Math.log((k * s) / perP(1));
+  const edge = (direction: 1 | -1): number => {
+    let inside = 0;
+    let outside = 1;
+    while (logWeight(mode + direction * outside) > peak - margin) {
+      inside = outside;
+      outside *= 2;
+    }
+    for (let i = 0; i < 60 && outside - inside > 1e-9 * outside; i++) {
+      const middle = (inside + outside) / 2;
+      if (logWeight(mode + direction * middle) > peak - margin) inside = middle;
+      else outside = middle;
+    }
+    return mode + direction * outside;
   };
-  if (Math.abs(a - 1) >= A_GAP) return direct(a);
-  // (a+b+x−1)/(a−1) · [1 − G] has a removable singularity at a = 1: interpolate across it (Lagrange form).
-  const values = A_NODES.map(direct);
-  let result = 0;
-  A_NODES.forEach((node, i) => {
-    let weight = 1;
-    A_NODES.forEach((other, j) => {
-      if (j !== i) weight *= (a - other) / (node - other);
-    });
-    result += weight * values[i]!;
-  });
-  return result;
+  const lo = edge(-1);
+  const hi = edge(1);
+  // the weight's scale at the mode: 1 / sqrt(−ℓ''), ℓ'' = −(a + b') p(1−p) at p = a/(a+b')
+  const width = Math.min(1, 1 / Math.sqrt((a * bx) / (a + bx)));
+  const breaks = [mode];
+  for (let d = width; mode - d > lo; d *= 2) breaks.unshift(mode - d);
+  breaks.unshift(lo);
+  for (let d = width; mode + d < hi; d *= 2) breaks.push(mode + d);
+  breaks.push(hi);
+  const result = integratePair(
+    (u) => {
+      const w = Math.exp(logWeight(u) - peak);
+      return [w === 0 ? 0 : perP(1 / (1 + Math.exp(-u))) * w, w];
+    },
+    breaks,
+    1e-12,
+  );
+  return result.value / result.weight;
 }
 
 /**
