@@ -353,8 +353,14 @@ describe('saved segments', () => {
     expect(bad.body.details).toEqual([{ path: 'body/filter/value', message: 'must be from 0 to 19' }]);
 
     expect((await server.call({ method: 'DELETE', url: `/segments/${id}`, token: tokens.operator })).body).toEqual({ ok: true });
-    expect((await server.call({ method: 'GET', url: `/segments/${id}`, token: tokens.operator })).status).toBe(404);
-    expect((await server.call({ method: 'DELETE', url: `/segments/${id}`, token: tokens.operator })).status).toBe(404);
+    for (const method of ['GET', 'DELETE'] as const) {
+      const gone = await server.call({ method, url: `/segments/${id}`, token: tokens.operator });
+      expect({ method, status: gone.status, code: gone.body.code }).toEqual({ method, status: 404, code: 'SEGMENT_NOT_FOUND' });
+    }
+    for (const [method, url] of [['GET', '/segments/seg_nope/count'], ['GET', '/segments/not-an-id'], ['PUT', '/segments/seg_01ZZZZZZZZZZZZZZZZZZZZZZZZ']] as const) {
+      const unknown = await server.call({ method, url, token: tokens.operator, payload: method === 'PUT' ? { name: 'x', filter } : undefined });
+      expect({ url, status: unknown.status, code: unknown.body.code }).toEqual({ url, status: 404, code: 'SEGMENT_NOT_FOUND' });
+    }
   });
 
   it('belong to their brand and to the office', async () => {
@@ -362,7 +368,7 @@ describe('saved segments', () => {
     const id = created.body.id as string;
     for (const [method, url] of [['GET', `/segments/${id}`], ['GET', `/segments/${id}/count`], ['PUT', `/segments/${id}`], ['DELETE', `/segments/${id}`]] as const) {
       const response = await server.call({ method, url, token: tokens.otherOperator, payload: method === 'PUT' ? { name: 'stolen', filter } : undefined });
-      expect({ method, url, status: response.status }).toEqual({ method, url, status: 404 });
+      expect({ method, url, status: response.status, code: response.body.code }).toEqual({ method, url, status: 404, code: 'SEGMENT_NOT_FOUND' });
     }
     expect((await server.call({ method: 'GET', url: '/segments', token: tokens.otherOperator })).body.total).toBe(0);
     for (const [method, url] of [['GET', '/segments'], ['POST', '/segments/preview'], ['GET', `/segments/${id}/count`]] as const) {

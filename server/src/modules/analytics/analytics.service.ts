@@ -47,8 +47,8 @@ function invalidFilter(filter: unknown, path = 'body/filter'): void {
   if (problems.length) throw new AppError('VALIDATION_FAILED', 'The segment filter is invalid', problems);
 }
 
-/** There is no SEGMENT_NOT_FOUND code in shared/src/errors.ts (frozen): the nearest 404 is used. */
-const segmentNotFound = () => new AppError('ROUTE_NOT_FOUND', 'Segment not found');
+/** An unknown segment id, a malformed one, or another brand's segment: all the same to the caller. */
+const segmentNotFound = () => new AppError('SEGMENT_NOT_FOUND');
 
 const toSegment = (row: repo.SegmentRow): Segment => ({
   id: row.id,
