@@ -307,3 +307,75 @@ describe('concurrent senders', () => {
     for (const member of members.slice(0, 2)) expect(await remaining(server, member.id)).toBe(0);
   });
 });
+
+describe('SMS providers', () => {
+  it('retries a transient gateway failure, falls through a permanent one, and names unknown providers at start', async () => {
+    const { createMessagingService, SmsSendError } = await import('../src/modules/messaging');
+    const { createWechatClient } = await import('../src/modules/wechat');
+    const answers: ('busy' | 'refused' | 'ok')[] = ['busy', 'refused', 'ok'];
+    const sent: { phone: string; text: string }[] = [];
+    const gateway = {
+      name: 'gateway',
+      async send(message: { phone: string; text: string }) {
+        const answer = answers.shift();
+        if (answer === 'busy') throw new SmsSendError('gateway busy', true);
+        if (answer === 'refused') throw new SmsSendError('number on the blocklist', false);
+        sent.push(message);
+        return { providerMessageId: `gw-${sent.length}` };
+      },
+    };
+    const errors: string[] = [];
+    const logger = { info: () => {}, warn: () => {}, error: (_: unknown, message?: string) => void errors.push(String(message)) };
+    const messaging = createMessagingService(
+      { db: server.database.db, clock: server.clock, wechat: createWechatClient({ ...server.config.wechat, clock: server.clock }), config: server.config },
+      { smsProviders: { gateway }, logger: logger as never },
+    );
+    const { sql } = await import('drizzle-orm');
+    const smsBrand = await server.createBrand('msg-sms');
+    await server.database.db.execute(sql`insert into messaging_settings (brand_id, sms_provider, channel_order) values (${smsBrand.brandId}, 'gateway', '{sms,inbox}')`);
+    const member = await memberWith(server, 'msg-sms', 'sms-a', { phone: '13900000201' });
+
+    const [first] = await enqueue(server, [message(smsBrand.brandId, member.id, { sourceRef: 'sms-1' })]);
+    expect(await messaging.sendDue()).toMatchObject({ retried: 1 });
+    expect(await outboxRow(server, first!)).toMatchObject({ status: 'pending', attempts: 1, last_error: 'sms: gateway busy' });
+    server.clock.advance(60_000);
+    expect(await messaging.sendDue()).toMatchObject({ sent: 1, byChannel: { inbox: 1 } });
+    const row = await outboxRow(server, first!);
+    expect(row.receipt.map((r: { channel: string; outcome: string }) => `${r.channel}:${r.outcome}`)).toEqual(['sms:failed', 'sms:failed', 'inbox:sent']);
+
+    const [second] = await enqueue(server, [message(smsBrand.brandId, member.id, { sourceRef: 'sms-2' })]);
+    await messaging.sendDue();
+    expect(await outboxRow(server, second!)).toMatchObject({ status: 'sent', channel: 'sms' });
+    expect(sent).toEqual([{ phone: '13900000201', text: expect.stringContaining('满100减20券') }]);
+    const recorded = await server.database.db.execute(sql`select provider, provider_message_id from sms_messages where outbox_id = ${second}`);
+    expect((recorded as unknown as { rows: unknown[] }).rows).toEqual([{ provider: 'gateway', provider_message_id: 'gw-1' }]);
+
+    // the app's own service does not know 'gateway': it says so, and those brands' messages skip SMS
+    await expect(server.app.services.messaging.checkSmsProviders()).rejects.toThrow(/gateway/);
+    const [third] = await enqueue(server, [message(smsBrand.brandId, member.id, { sourceRef: 'sms-3' })]);
+    await sendDue();
+    expect((await outboxRow(server, third!)).receipt[0]).toMatchObject({ channel: 'sms', outcome: 'skipped', reason: 'SMS provider "gateway" is not configured on this server' });
+    await server.database.db.execute(sql`delete from messaging_settings where brand_id = ${smsBrand.brandId}`);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('the worker loops', () => {
+  it('send what falls due while running, and stop cleanly', async () => {
+    const member = await memberWith(server, 'msg', 'loop-a');
+    const messaging = server.app.services.messaging;
+    messaging.startWorkers({ pollIntervalMs: 20 });
+    try {
+      const ids = await enqueue(server, Array.from({ length: 30 }, (_, i) => message(brand.brandId, member.id, { sourceRef: `loop-${i}` })));
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline) {
+        const rows = await Promise.all(ids.map((id) => outboxRow(server, id)));
+        if (rows.every((row) => row.status === 'sent')) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      for (const id of ids) expect(await countRows(server, 'inbox_messages', id)).toBe(1);
+    } finally {
+      await messaging.stopWorkers();
+    }
+  });
+});
