@@ -277,6 +277,35 @@ describe('retries and the dead letter', () => {
   });
 });
 
+describe('a WeChat outage in the middle of a batch', () => {
+  it('stops calling WeChat after a few transient failures; the rest wait for a later batch without using an attempt', async () => {
+    const member = await memberWith(server, 'msg', 'outage-a');
+    await accept(server, member, COUPON_TEMPLATE, 40);
+    server.fake.injectFault({ path: SEND_PATH, errcode: -1, errmsg: 'system error', times: 1000 });
+    const ids = await enqueue(server, Array.from({ length: 40 }, (_, i) => message(brand.brandId, member.id, { sourceRef: `outage-${i}` })));
+    const before = subscribeCalls();
+    const summary = await sendDue();
+    const calls = subscribeCalls() - before;
+    expect(summary.claimed).toBe(40);
+    expect(summary.retried).toBe(calls);
+    expect(summary.postponed).toBe(40 - calls);
+    expect(calls).toBeLessThan(30);
+    const rows = await Promise.all(ids.map((id) => outboxRow(server, id)));
+    const postponed = rows.filter((row) => row.attempts === 0);
+    expect(postponed).toHaveLength(40 - calls);
+    for (const row of postponed) {
+      expect(row).toMatchObject({ status: 'pending', last_error: 'wechat: WeChat /cgi-bin/message/subscribe/send failed: -1 system error' });
+      expect(new Date(row.next_attempt_at).toISOString()).toBe('2026-11-24T08:01:00.000Z');
+      expect(row.receipt).toEqual([expect.objectContaining({ channel: 'wechat', outcome: 'skipped', reason: 'WeChat failing in this batch; not tried' })]);
+    }
+    // WeChat is back: everything goes out, each acceptance used once
+    server.fake.clearFaults();
+    server.clock.advance(60_000);
+    expect(await sendDue()).toMatchObject({ sent: 40, byChannel: { wechat: 40 } });
+    expect(await remaining(server, member.id)).toBe(0);
+  });
+});
+
 describe('concurrent senders', () => {
   it('two sendDue at once deliver every message exactly once', async () => {
     const members = await Promise.all([0, 1, 2, 3].map((i) => memberWith(server, 'msg', `conc-${i}`, { phone: `1390000010${i}` })));

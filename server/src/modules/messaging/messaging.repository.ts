@@ -119,7 +119,8 @@ export async function listOutbox(tx: Db, brandId: string, filter: { status?: Out
   if (filter.memberId) conditions.push(eq(messageOutbox.memberId, filter.memberId));
   const where = and(...conditions);
   const [items, [total]] = await Promise.all([
-    tx.select().from(messageOutbox).where(where).orderBy(desc(messageOutbox.createdAt), desc(messageOutbox.id)).limit(limit).offset(offset),
+    // ids grow in write order: newest first without sorting the brand's whole outbox
+    tx.select().from(messageOutbox).where(where).orderBy(desc(messageOutbox.id)).limit(limit).offset(offset),
     tx.select({ n: count() }).from(messageOutbox).where(where),
   ]);
   return { items, total: total?.n ?? 0 };

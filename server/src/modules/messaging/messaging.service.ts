@@ -210,6 +210,7 @@ export function createMessagingService({ db, clock, wechat, config }: ServiceDep
       total.suppressed += batch.suppressed;
       total.deferred += batch.deferred;
       total.retried += batch.retried;
+      total.postponed += batch.postponed;
       total.dead += batch.dead;
       for (const channel of Object.keys(total.byChannel) as MessageChannelName[]) total.byChannel[channel] += batch.byChannel[channel];
       if (batch.claimed < size) break;

@@ -33,11 +33,13 @@ export interface SendSummary {
   suppressed: number;
   deferred: number;
   retried: number;
+  /** not tried this time because their channel kept failing in the batch; not counted as attempts */
+  postponed: number;
   dead: number;
   byChannel: Record<MessageChannelName, number>;
 }
 
-export const emptySummary = (): SendSummary => ({ claimed: 0, sent: 0, suppressed: 0, deferred: 0, retried: 0, dead: 0, byChannel: { wechat: 0, sms: 0, inbox: 0 } });
+export const emptySummary = (): SendSummary => ({ claimed: 0, sent: 0, suppressed: 0, deferred: 0, retried: 0, postponed: 0, dead: 0, byChannel: { wechat: 0, sms: 0, inbox: 0 } });
 
 /** WeChat answers worth trying again later: busy, rate limited, token trouble, no answer. */
 const TRANSIENT_WECHAT_ERRCODES = new Set<number>([WECHAT_ERRCODES.BUSY, 45009, 45011, 40001, 42001, 40014]);
@@ -64,7 +66,12 @@ type Outcome =
   | { kind: 'sent'; channel: MessageChannelName }
   | { kind: 'suppressed'; reason: string }
   | { kind: 'deferred'; until: Date }
-  | { kind: 'retry'; error: string };
+  | { kind: 'retry'; error: string }
+  /** not tried (a channel is failing for the whole batch): again at `until`, not counted as an attempt */
+  | { kind: 'postponed'; until: Date; error: string };
+
+/** Transient WeChat failures in one batch after which its remaining WeChat sends wait for a later batch. */
+export const WECHAT_FAILURES_PER_BATCH = 5;
 
 /** What one batch writes when it commits. */
 interface BatchEffects {
@@ -134,6 +141,7 @@ export function createSender(db: Db, wechat: WechatClient, options: SenderOption
       const updates: repo.OutboxUpdate[] = [];
       const at = now.toISOString();
 
+      const wechatTrouble = { failures: 0, last: '' };
       /** when each brand's quiet hours end, if `now` is inside them (one time-zone conversion per brand and batch) */
       const quietUntil = new Map<string, Date | null>();
       const acceptance = (brandId: string, memberId: string, templateId: string) => {
@@ -178,6 +186,11 @@ export function createSender(db: Db, wechat: WechatClient, options: SenderOption
               skip(rendered.reason);
               continue;
             }
+            if (wechatTrouble.failures >= WECHAT_FAILURES_PER_BATCH) {
+              // WeChat keeps failing in this batch: do not hold the batch's locks through more timeouts
+              receipts.push({ at, channel, outcome: 'skipped', reason: 'WeChat failing in this batch; not tried' });
+              return { outcome: { kind: 'postponed', until: new Date(now.getTime() + options.backoffBaseMs), error: `wechat: ${wechatTrouble.last}` }, receipts };
+            }
             // reserve the acceptance before the call, so a second message of this batch cannot use it too
             remaining.set(key, left - 1);
             try {
@@ -196,7 +209,11 @@ export function createSender(db: Db, wechat: WechatClient, options: SenderOption
                 continue;
               }
               remaining.set(key, (remaining.get(key) ?? 0) + 1);
-              if (isTransientWechatError(error)) return { outcome: { kind: 'retry', error: `wechat: ${message}` }, receipts };
+              if (isTransientWechatError(error)) {
+                wechatTrouble.failures++;
+                wechatTrouble.last = message;
+                return { outcome: { kind: 'retry', error: `wechat: ${message}` }, receipts };
+              }
               // a refusal of this message (bad openid, template, data, page): the next channel may still carry it
               continue;
             }
@@ -282,6 +299,10 @@ export function createSender(db: Db, wechat: WechatClient, options: SenderOption
           case 'deferred':
             summary.deferred++;
             updates.push({ ...base, status: 'pending', next_attempt_at: outcome.until.toISOString(), receipt: [{ at, channel: null, outcome: 'deferred', reason: `quiet hours until ${outcome.until.toISOString()}` }] });
+            break;
+          case 'postponed':
+            summary.postponed++;
+            updates.push({ ...base, status: 'pending', next_attempt_at: outcome.until.toISOString(), last_error: outcome.error.slice(0, 500) });
             break;
           case 'retry': {
             const attempts = row.attempts + 1;
