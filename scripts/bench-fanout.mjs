@@ -12,23 +12,28 @@ import { ensurePnpm, freePort, installDependencies, log, ROOT, waitForHttp } fro
 import { startThrowawayPostgres } from './lib/postgres.mjs';
 import { fanoutCounts, fanoutProgress, newId } from './lib/fanout.mjs';
 
-const USAGE = 'usage: npm run bench:fanout -- [--members N] [--seed S] [--skip-install]';
+const USAGE = 'usage: npm run bench:fanout -- [--members N] [--seed S] [--skip-install] [--keep]';
 
 function parseArgs(argv) {
-  const options = { members: 1_000_000, seed: 1, install: true };
+  const options = { members: 1_000_000, seed: 1, install: true, keep: false };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split(/=(.*)/s, 2);
     const value = () => inline ?? argv[++i];
     if (name === '--members') options.members = Number(String(value()).replace(/_/g, ''));
     else if (name === '--seed') options.seed = Number(value());
     else if (name === '--skip-install') options.install = false;
+    else if (name === '--keep') options.keep = true;
     else throw new Error(`unknown argument ${argv[i]}\n${USAGE}`);
   }
   if (!Number.isInteger(options.members) || options.members < 1) throw new Error(`--members must be a whole number ≥ 1\n${USAGE}`);
   return options;
 }
 
-const TSX = path.join(ROOT, 'scripts', 'node_modules', '.bin', 'tsx');
+// children run as `node --import tsx` (tsx resolved from their package's folder), not through the tsx command, which
+// would start each in a grandchild process that a SIGKILL of ours would leave running
+const SCRIPTS_DIR = path.join(ROOT, 'scripts');
+const SERVER_DIR = path.join(ROOT, 'server');
+const tsNode = (cwd, file, args, options) => spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd, ...options });
 const BRAND = 'fanout';
 const PASSWORD = 'memberloop-demo';
 const work = mkdtempSync(path.join(tmpdir(), 'memberloop-fanout-'));
@@ -70,8 +75,8 @@ process.on('exit', () => {
   if (!cleaned) postgres?.stop();
 });
 
-function startChild(name, args, env, logFile) {
-  const child = spawn(TSX, args, { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function startChild(name, cwd, file, env, logFile) {
+  const child = tsNode(cwd, file, [], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const out = createWriteStream(logFile);
   child.stdout.pipe(out);
   child.stderr.pipe(out);
@@ -114,10 +119,11 @@ function expectStatus(what, response, ...statuses) {
 /** Runs the generator; its progress bar goes to our stderr, its summary (last stdout line) is returned. */
 function generate(databaseUrl, members, seed) {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      TSX,
-      [path.join(ROOT, 'scripts', 'generate', 'cli.ts'), '--members', String(members), '--seed', String(seed), '--brand', BRAND, '--orders-per-member', '0.1', '--stores', '5', '--no-events', '--database-url', databaseUrl],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    const child = tsNode(
+      SCRIPTS_DIR,
+      path.join(SCRIPTS_DIR, 'generate', 'cli.ts'),
+      ['--members', String(members), '--seed', String(seed), '--brand', BRAND, '--orders-per-member', '0.1', '--stores', '5', '--no-events', '--database-url', databaseUrl],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     children.push(child);
     let stdout = '';
@@ -146,10 +152,11 @@ async function main() {
   const databaseUrl = new URL(postgres.url);
   databaseUrl.pathname = '/fanout';
   const db = new pg.Pool({ connectionString: databaseUrl.toString(), max: 2 });
+  log(`database ${databaseUrl}${options.keep ? ' (kept until Ctrl-C after the run)' : ''}`);
 
   const fakePort = await freePort();
   const fakeUrl = `http://127.0.0.1:${fakePort}`;
-  const fake = startChild('fake WeChat API', [path.join(ROOT, 'scripts', 'fake-wechat', 'main.ts')], { FAKE_WECHAT_PORT: String(fakePort), FAKE_WECHAT_HOST: '127.0.0.1' }, path.join(work, 'fake-wechat.log'));
+  const fake = startChild('fake WeChat API', SCRIPTS_DIR, path.join(SCRIPTS_DIR, 'fake-wechat', 'main.ts'), { FAKE_WECHAT_PORT: String(fakePort), FAKE_WECHAT_HOST: '127.0.0.1' }, path.join(work, 'fake-wechat.log'));
   await waitForHttp(`${fakeUrl}/__dev/stats`, 30_000, () => fake.exitCode === null);
 
   // the server migrates the empty database and seeds the demo brand (whose operator's password we reuse)
@@ -159,7 +166,8 @@ async function main() {
   log(`starting the server on ${base} (jobs and workers on; log in ${serverLog})`);
   const server = startChild(
     'server',
-    [path.join(ROOT, 'server', 'src', 'main.ts')],
+    SERVER_DIR,
+    path.join(SERVER_DIR, 'src', 'main.ts'),
     {
       NODE_ENV: 'production',
       JWT_SECRET: 'bench-fanout-secret-bench-fanout-secret-0123',
@@ -247,7 +255,11 @@ async function main() {
       `deliveries by status ${JSON.stringify(counts.deliveriesByStatus)}, outbox by status ${JSON.stringify(counts.outboxByStatus)}`,
   );
   await db.end();
-  await cleanup();
+  if (options.keep) {
+    log(`--keep: the server and the database stay up (${base}, ${databaseUrl}); Ctrl-C stops and removes them`);
+  } else {
+    await cleanup();
+  }
   const result = {
     members: counts.members,
     deliveries: counts.deliveries,
@@ -257,6 +269,7 @@ async function main() {
     membersPerSecond: Math.round(counts.members / seconds),
   };
   console.log(JSON.stringify(result));
+  if (options.keep) await new Promise(() => {});
   const ok = result.duplicates === 0 && result.skipped === 0 && result.deliveries === result.members && result.members === options.members;
   process.exit(ok ? 0 : 1);
 }

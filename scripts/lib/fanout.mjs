@@ -37,32 +37,35 @@ export async function fanoutProgress(db, brandId, campaignId) {
 export async function fanoutCounts(db, brandId, campaignId) {
   const client = await db.connect();
   try {
+    // the tables were filled a moment ago: without fresh statistics the planner takes them for empty and nests loops
+    await client.query('analyze members, campaign_deliveries, message_outbox, inbox_messages');
     await client.query(`set work_mem = '256MB'`);
+    // one pass: a row per (member, fact) from each table, grouped per member (hash aggregates, no per-member probes)
     const { rows: [row] } = await client.query(
-      `with audience as (
-         select id from members where brand_id = $1 and status = 'active' and marketing_consent
-       ), deliveries as (
-         select d.member_id, count(*) as n, bool_and(d.status = 'queued') as queued,
-                count(o.id) as outbox, count(o.id) filter (where o.status = 'sent') as sent, max(o.sent_at) as sent_at
+      `with campaign_outbox as (
+         select d.member_id, d.status as delivery_status, o.id as outbox_id, o.status as outbox_status, o.sent_at
          from campaign_deliveries d
          left join message_outbox o on o.brand_id = d.brand_id and o.source = 'campaign' and o.source_ref = d.id
          where d.brand_id = $1 and d.campaign_id = $2
-         group by d.member_id
-       ), inbox as (
-         select i.member_id, count(*) as n
-         from campaign_deliveries d
-         join message_outbox o on o.brand_id = d.brand_id and o.source = 'campaign' and o.source_ref = d.id
-         join inbox_messages i on i.outbox_id = o.id
-         where d.brand_id = $1 and d.campaign_id = $2
-         group by i.member_id
+       ), facts as (
+         select id as member_id, 1 as audience, 0 as deliveries, 0 as queued, 0 as outbox, 0 as sent, 0 as inbox, null::timestamptz as sent_at
+         from members where brand_id = $1 and status = 'active' and marketing_consent
+         union all
+         select member_id, 0, 1, (delivery_status = 'queued')::int, (outbox_id is not null)::int, (outbox_status = 'sent')::int, 0, sent_at from campaign_outbox
+         union all
+         select c.member_id, 0, 0, 0, 0, 0, 1, null from campaign_outbox c join inbox_messages i on i.outbox_id = c.outbox_id
+       ), per_member as (
+         select member_id, sum(audience) as audience, sum(deliveries) as deliveries, sum(queued) as queued, sum(outbox) as outbox,
+                sum(sent) as sent, sum(inbox) as inbox, max(sent_at) as sent_at
+         from facts group by member_id
        )
        select
-         (select count(*) from audience)::int as members,
-         (select count(*) from campaign_deliveries where brand_id = $1 and campaign_id = $2)::int as deliveries,
-         (select count(*) from deliveries d full join inbox i using (member_id) where d.n > 1 or d.outbox > 1 or i.n > 1)::int as duplicates,
-         (select count(*) from audience a left join deliveries d on d.member_id = a.id left join inbox i on i.member_id = a.id
-           where d.member_id is null or not d.queued or d.sent = 0 or coalesce(i.n, 0) = 0)::int as skipped,
-         (select max(sent_at) from deliveries) as last_sent_at`,
+         count(*) filter (where audience > 0)::int as members,
+         coalesce(sum(deliveries), 0)::int as deliveries,
+         count(*) filter (where deliveries > 1 or outbox > 1 or inbox > 1)::int as duplicates,
+         count(*) filter (where audience > 0 and (deliveries = 0 or queued = 0 or sent = 0 or inbox = 0))::int as skipped,
+         max(sent_at) as last_sent_at
+       from per_member`,
       [brandId, campaignId],
     );
     const byStatus = async (text) => Object.fromEntries((await client.query(text, [brandId, campaignId])).rows.map((r) => [r.status, r.n]));

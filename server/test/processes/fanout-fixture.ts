@@ -80,6 +80,8 @@ export interface FanoutCounts {
 
 /** Everything the crash test asserts, counted from the tables. */
 export async function fanoutCounts(pool: Pool, brandId: string, campaignId: string): Promise<FanoutCounts> {
+  // the tables were filled a moment ago: without fresh statistics the planner takes them for empty and nests loops
+  await pool.query('analyze members, campaign_deliveries, message_outbox, inbox_messages');
   const { rows: [row] } = await pool.query(
     `with audience as (
        select id from members where brand_id = $1 and status = 'active' and marketing_consent
