@@ -2,6 +2,7 @@ import type {
   ClaimableCoupon,
   Coupon,
   ErrorCode,
+  InboxMessage,
   MallCatalogueItem,
   MallExchange,
   MemberLoginBody,
@@ -56,6 +57,10 @@ export interface MemberWorld {
   /** Card codes handed out, newest last. */
   cardCodes: string[];
   claimedByTemplate: Map<string, number>;
+  /** In-app messages, newest first. */
+  inbox: InboxMessage[];
+  /** Subscribe-message acceptances left per template id. */
+  subscriptions: Map<string, number>;
 }
 
 const CARD_WINDOW_MS = 30_000;
@@ -72,6 +77,8 @@ function newWorld(memberId: string): MemberWorld {
     tier: { level: 0, growthValue: 35_000, manual: null, graceUntil: null },
     cardCodes: [],
     claimedByTemplate: new Map(),
+    inbox: [],
+    subscriptions: new Map(),
   };
 }
 
@@ -381,6 +388,47 @@ export function createFakeBackend() {
     },
     // ---- member: tier ----
     { method: 'GET', pattern: /^\/members\/me\/tier$/, auth: 'member', handle: ({ member }) => ok(tierView(member)) },
+    // ---- member: inbox and subscribe-message acceptances ----
+    {
+      method: 'GET', pattern: /^\/members\/me\/inbox$/, auth: 'member',
+      handle: ({ world, query }) => {
+        const limit = Number(query.get('limit') ?? 20);
+        const offset = Number(query.get('offset') ?? 0);
+        const unread = world.inbox.filter((m) => m.readAt === null).length;
+        return ok({ items: world.inbox.slice(offset, offset + limit), total: world.inbox.length, unread });
+      },
+    },
+    {
+      method: 'POST', pattern: /^\/members\/me\/inbox\/read-all$/, auth: 'member',
+      handle: ({ world }) => {
+        const marked = world.inbox.filter((m) => m.readAt === null).length;
+        world.inbox = world.inbox.map((m) => ({ ...m, readAt: m.readAt ?? FIXED_NOW }));
+        return ok({ marked, unread: 0 });
+      },
+    },
+    {
+      method: 'POST', pattern: /^\/members\/me\/inbox\/([^/]+)\/read$/, auth: 'member',
+      handle: ({ world, params }) => {
+        const message = world.inbox.find((m) => m.id === params[0]);
+        if (!message) return fail(404, 'INBOX_MESSAGE_NOT_FOUND');
+        message.readAt ??= FIXED_NOW;
+        return ok(message);
+      },
+    },
+    {
+      method: 'POST', pattern: /^\/members\/me\/subscriptions$/, auth: 'member',
+      handle: ({ world, body }) => {
+        const results = (body.results ?? {}) as Record<string, string>;
+        for (const [templateId, choice] of Object.entries(results)) {
+          if (choice === 'accept') world.subscriptions.set(templateId, (world.subscriptions.get(templateId) ?? 0) + 1);
+        }
+        return ok({ items: [...world.subscriptions].map(([templateId, remaining]) => ({ templateId, remaining, updatedAt: FIXED_NOW })) });
+      },
+    },
+    {
+      method: 'GET', pattern: /^\/members\/me\/subscriptions$/, auth: 'member',
+      handle: ({ world }) => ok({ items: [...world.subscriptions].map(([templateId, remaining]) => ({ templateId, remaining, updatedAt: FIXED_NOW })) }),
+    },
     // ---- member: coupons ----
     {
       method: 'GET', pattern: /^\/members\/me\/coupons$/, auth: 'member',

@@ -6,41 +6,12 @@ import { allRead, loadInbox, loadMore, markedRead } from '../../lib/inbox';
 import MessagesPage from './index';
 
 let backend: FakeBackend;
-let inbox: ServerInboxMessage[];
-let inboxCalls: { method: string; url: string }[];
-let failNextInbox = false;
 
-/** The server's inbox routes for the signed-in member, in front of the shared fake backend (which signs in). */
-function inboxRoutes(options: { url: string; method?: string; data?: unknown; header?: Record<string, string> }) {
-  const url = new URL(options.url);
-  const method = options.method ?? 'GET';
-  const signedIn = Boolean(options.header?.Authorization ?? options.header?.authorization);
-  if (!url.pathname.startsWith('/members/me/inbox') || !signedIn) return null;
-  inboxCalls.push({ method, url: url.pathname + url.search });
-  if (failNextInbox) {
-    failNextInbox = false;
-    return { statusCode: 500, data: { code: 'INTERNAL', message: 'x' } };
-  }
-  const unread = () => inbox.filter((m) => m.readAt === null).length;
-  if (method === 'GET' && url.pathname === '/members/me/inbox') {
-    const limit = Number(url.searchParams.get('limit') ?? 20);
-    const offset = Number(url.searchParams.get('offset') ?? 0);
-    return { statusCode: 200, data: { items: inbox.slice(offset, offset + limit), total: inbox.length, unread: unread() } };
-  }
-  if (method === 'POST' && url.pathname === '/members/me/inbox/read-all') {
-    const marked = unread();
-    inbox = inbox.map((m) => ({ ...m, readAt: m.readAt ?? '2026-11-24T09:00:00.000Z' }));
-    return { statusCode: 200, data: { marked, unread: 0 } };
-  }
-  const read = /^\/members\/me\/inbox\/([^/]+)\/read$/.exec(url.pathname);
-  if (method === 'POST' && read) {
-    const message = inbox.find((m) => m.id === decodeURIComponent(read[1]!));
-    if (!message) return { statusCode: 404, data: { code: 'INBOX_MESSAGE_NOT_FOUND', message: 'x' } };
-    message.readAt ??= '2026-11-24T09:00:00.000Z';
-    return { statusCode: 200, data: message };
-  }
-  return null;
+/** Seeds the member's inbox in the fake backend (newest first). */
+function seedInbox(messages: ServerInboxMessage[]) {
+  backend.world('wx-member').inbox = messages;
 }
+const inboxCalls = () => backend.paths().filter((p) => p.includes('/members/me/inbox'));
 
 const serverMessage = (n: number, read = false): ServerInboxMessage => ({
   id: `inb_01JD3ZQ8W7X9K2M4N6P8R0T${String(n).padStart(3, '0')}`,
@@ -53,11 +24,8 @@ const serverMessage = (n: number, read = false): ServerInboxMessage => ({
 
 beforeEach(() => {
   backend = createFakeBackend();
-  inbox = [];
-  inboxCalls = [];
-  failNextInbox = false;
   taro.login.mockImplementation(async () => ({ code: backend.issueCode('wx-member'), errMsg: 'login:ok' }));
-  taro.request.mockImplementation(async (options) => inboxRoutes(options) ?? backend.taroRequest(options));
+  taro.request.mockImplementation((options) => backend.taroRequest(options));
 });
 
 describe('messages page', () => {
@@ -74,7 +42,7 @@ describe('messages page', () => {
 
   it('lists messages newest first with the unread count; tapping one marks it read', async () => {
     backend.seedMember('wx-member');
-    inbox = [serverMessage(1), serverMessage(2), serverMessage(3, true)];
+    seedInbox([serverMessage(1), serverMessage(2), serverMessage(3, true)]);
     render(<MessagesPage />);
     const items = await screen.findAllByTestId('messages-item');
     expect(items.map((item) => item.textContent)).toEqual([
@@ -89,20 +57,20 @@ describe('messages page', () => {
       fireEvent.click(items[0]!);
     });
     await waitFor(() => expect(screen.getByTestId('messages-unread').textContent).toBe('1 条未读'));
-    expect(inboxCalls).toContainEqual({ method: 'POST', url: `/members/me/inbox/${serverMessage(1).id}/read` });
+    expect(inboxCalls()).toContain(`POST /members/me/inbox/${serverMessage(1).id}/read`);
     expect(screen.getAllByTestId('messages-item')[0]!.getAttribute('data-read')).toBe('yes');
 
     // a read message does not ask the server again
-    const before = inboxCalls.length;
+    const before = inboxCalls().length;
     await act(async () => {
       fireEvent.click(screen.getAllByTestId('messages-item')[2]!);
     });
-    expect(inboxCalls).toHaveLength(before);
+    expect(inboxCalls()).toHaveLength(before);
   });
 
   it('marks everything read with 全部已读', async () => {
     backend.seedMember('wx-member');
-    inbox = [serverMessage(1), serverMessage(2)];
+    seedInbox([serverMessage(1), serverMessage(2)]);
     render(<MessagesPage />);
     await screen.findAllByTestId('messages-item');
     await act(async () => {
@@ -111,12 +79,12 @@ describe('messages page', () => {
     await waitFor(() => expect(screen.getByTestId('messages-unread').textContent).toBe('全部已读'));
     expect(screen.queryByTestId('messages-read-all')).toBeNull();
     expect(screen.getAllByTestId('messages-item').every((item) => item.getAttribute('data-read') === 'yes')).toBe(true);
-    expect(inbox.every((m) => m.readAt !== null)).toBe(true);
+    expect(backend.world('wx-member').inbox.every((m) => m.readAt !== null)).toBe(true);
   });
 
   it('loads more when there are more messages than one page', async () => {
     backend.seedMember('wx-member');
-    inbox = Array.from({ length: 25 }, (_, i) => serverMessage(i + 1));
+    seedInbox(Array.from({ length: 25 }, (_, i) => serverMessage(i + 1)));
     render(<MessagesPage />);
     expect(await screen.findAllByTestId('messages-item')).toHaveLength(20);
     await act(async () => {
@@ -133,7 +101,7 @@ describe('messages page', () => {
 
   it('shows an error with 重试', async () => {
     backend.seedMember('wx-member');
-    failNextInbox = true;
+    backend.failNext('GET /members/me/inbox', { status: 500, body: { code: 'INTERNAL', message: 'x' } });
     render(<MessagesPage />);
     expect((await screen.findByTestId('messages-error')).textContent).toContain('系统开小差了');
     await act(async () => {
