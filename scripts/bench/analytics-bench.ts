@@ -1,8 +1,11 @@
 /**
  * `npm run bench:analytics -- [--members 1000000] [--seed 1] [--orders-per-member 10] [--end YYYY-MM-DD] [--no-events]`
+ * `npm run bench:analytics -- --database-url URL --brand CODE [--end YYYY-MM-DD]`
  *
  * On the throwaway PostgreSQL bench-analytics.mjs starts (DATABASE_URL): migrates, generates a brand with
- * N members and about 10 purchases each (scripts/generate), then times
+ * N members and about 10 purchases each (scripts/generate). With --database-url and --brand, on that
+ * database instead, where `npm run generate -- --brand CODE` already wrote the brand (give the same --end).
+ * Then it times
  *   1. full scoring of the brand through the analytics service's `scoreBrand`, next to one plain aggregate
  *      scan of the orders table (`select member_id, count(*), sum(paid_fen) from orders group by member_id`);
  *   2. a live segment count over all members for a filter on score + tier + purchase date (`countSegment`);
@@ -27,10 +30,13 @@ interface Args {
   ordersPerMember: number;
   end: string;
   events: boolean;
+  /** reuse this database and the brand with this code instead of generating */
+  databaseUrl: string | null;
+  brand: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { members: 1_000_000, seed: 1, ordersPerMember: 10, end: todayInChina(), events: true };
+  const args: Args = { members: 1_000_000, seed: 1, ordersPerMember: 10, end: todayInChina(), events: true, databaseUrl: null, brand: null };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i]!.replace(/^--/, '').split(/=(.*)/s, 2) as [string, string | undefined];
     if (name === 'no-events') {
@@ -43,9 +49,12 @@ function parseArgs(argv: string[]): Args {
     else if (name === 'seed') args.seed = Number(value);
     else if (name === 'orders-per-member') args.ordersPerMember = Number(value);
     else if (name === 'end') args.end = value;
-    else throw new Error(`unknown option --${name} (--members, --seed, --orders-per-member, --end, --no-events)`);
+    else if (name === 'database-url') args.databaseUrl = value;
+    else if (name === 'brand') args.brand = value;
+    else throw new Error(`unknown option --${name} (--members, --seed, --orders-per-member, --end, --no-events, --database-url, --brand)`);
   }
   if (!Number.isInteger(args.members) || args.members < 1) throw new Error('--members must be a whole number ≥ 1');
+  if ((args.databaseUrl === null) !== (args.brand === null)) throw new Error('--database-url and --brand go together (reuse a generated brand)');
   return args;
 }
 
@@ -87,16 +96,32 @@ async function analyticsService(database: Database, now: Date) {
   }
 }
 
+async function generateBrand(databaseUrl: string, args: Args) {
+  log(`generating ${args.members.toLocaleString('en-US')} members (seed ${args.seed}, data up to ${args.end})`);
+  return generate({ databaseUrl, members: args.members, seed: args.seed, brandCode: 'bench', end: args.end, ordersPerMember: args.ordersPerMember, events: args.events });
+}
+
+/** The counts of a brand generated earlier, in the shape `generate` reports (no generation figures). */
+async function existing(admin: Client, code: string) {
+  const brand = await admin.query<{ id: string }>('select id from brands where code = $1', [code]);
+  const brandId = brand.rows[0]?.id;
+  if (!brandId) throw new Error(`no brand with code ${code} in that database (npm run generate -- --brand ${code} first)`);
+  const count = async (table: string) => Number((await admin.query<{ n: string }>(`select count(*) as n from ${table} where brand_id = $1`, [brandId])).rows[0]!.n);
+  const [members, orders, orderItems, events] = [await count('members'), await count('orders'), await count('order_items'), await count('events')];
+  log(`reusing brand ${code}: ${members.toLocaleString('en-US')} members, ${orders.toLocaleString('en-US')} orders`);
+  return { brandId, members, orders, orderItems, events, seconds: null, rowsPerSecond: null, rows: null };
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const databaseUrl = process.env.DATABASE_URL;
+  const databaseUrl = args.databaseUrl ?? process.env.DATABASE_URL;
   if (!databaseUrl) throw new Error('DATABASE_URL is required (npm run bench:analytics starts a throwaway PostgreSQL)');
   const now = new Date(chinaDayStartMs(dayNumber(args.end)));
 
   // 0. the schema, and a throwaway server tuned for a bulk load (fewer checkpoints)
   const admin = new Client({ connectionString: databaseUrl });
   await admin.connect();
-  await admin.query(`alter system set max_wal_size = '8GB'`).then(() => admin.query('select pg_reload_conf()')).catch(() => {});
+  if (!args.brand) await admin.query(`alter system set max_wal_size = '8GB'`).then(() => admin.query('select pg_reload_conf()')).catch(() => {});
   const database = connectPostgres(databaseUrl, { poolSize: 4 });
   let started = performance.now();
   await database.migrate();
@@ -104,11 +129,10 @@ async function main() {
 
   try {
     // 1. data
-    log(`generating ${args.members.toLocaleString('en-US')} members (seed ${args.seed}, data up to ${args.end})`);
-    const generated = await generate({ databaseUrl, members: args.members, seed: args.seed, brandCode: 'bench', end: args.end, ordersPerMember: args.ordersPerMember, events: args.events });
-    log(
+    const generated = args.brand ? await existing(admin, args.brand) : await generateBrand(databaseUrl, args);
+    if (!args.brand) log(
       `generated ${generated.members.toLocaleString('en-US')} members, ${generated.orders.toLocaleString('en-US')} orders, ${generated.orderItems.toLocaleString('en-US')} items, ` +
-        `${generated.events.toLocaleString('en-US')} events: ${generated.rows.toLocaleString('en-US')} rows in ${generated.seconds} s (${generated.rowsPerSecond.toLocaleString('en-US')} rows/s)`,
+        `${generated.events.toLocaleString('en-US')} events: ${generated.rows?.toLocaleString('en-US')} rows in ${generated.seconds} s (${generated.rowsPerSecond?.toLocaleString('en-US')} rows/s)`,
     );
     const brandId = generated.brandId;
 
