@@ -200,6 +200,12 @@ const CASES: [string, SegmentFilter, string[]][] = [
   ['not any', { not: { any: [{ field: 'valueSegment', op: 'eq', value: 'new' }, { field: 'purchaseCount', period: { lastDays: 30 }, op: 'gte', value: 1 }] } }, ['m3']],
   ['not not', { not: { not: { field: 'rScore', op: 'gte', value: 4 } } }, ['m1']],
   ['not of a zero-count condition', { not: { field: 'purchaseCount', period: { lastDays: 30 }, op: 'eq', value: 0 } }, ['m1', 'm4']],
+  // with a condition on the member's own data, period figures are per-member subqueries instead of joined aggregates
+  ['purchaseCount gte 2 and consent', { all: [{ field: 'marketingConsent', op: 'eq', value: true }, { field: 'purchaseCount', period: { lastDays: 30 }, op: 'gte', value: 2 }] }, ['m1']],
+  ['purchaseCount eq 0 and no consent (members without orders count as 0)', { all: [{ field: 'marketingConsent', op: 'eq', value: false }, { field: 'purchaseCount', period: { lastDays: 30 }, op: 'eq', value: 0 }] }, ['m2']],
+  ['purchaseAmountFen lte and consent', { all: [{ field: 'marketingConsent', op: 'eq', value: true }, { field: 'purchaseAmountFen', period: { lastDays: 30 }, op: 'lte', value: 2000 }] }, ['m1', 'm3']],
+  ['eventCount eq 0 and no consent', { all: [{ field: 'marketingConsent', op: 'eq', value: false }, { field: 'eventCount', eventType: 'view_item', lastDays: 7, op: 'eq', value: 0 }] }, ['m2', 'm4']],
+  ['not of a zero-count condition, and consent', { all: [{ field: 'marketingConsent', op: 'eq', value: true }, { not: { field: 'purchaseCount', period: { lastDays: 30 }, op: 'eq', value: 0 } }] }, ['m1']],
   [
     'score + tier + purchase date',
     { all: [{ field: 'rScore', op: 'gte', value: 4 }, { field: 'tierLevel', op: 'gte', value: 2 }, { field: 'purchaseCount', period: { lastDays: 30 }, op: 'gte', value: 1 }] },

@@ -50,8 +50,10 @@ export const memberScores = pgTable(
   (t) => [
     primaryKey({ columns: [t.brandId, t.memberId] }),
     foreignKey({ columns: [t.brandId, t.memberId], foreignColumns: [members.brandId, members.id] }),
-    index('member_scores_segment_idx').on(t.brandId, t.valueSegment),
-    index('member_scores_rfm_idx').on(t.brandId, t.rScore, t.fScore, t.mScore),
+    // member_id last: segment conditions on the value segment or the RFM scores read the members from
+    // the index alone (the table's rows are wide: category cycles, flags)
+    index('member_scores_segment_idx').on(t.brandId, t.valueSegment, t.memberId),
+    index('member_scores_rfm_idx').on(t.brandId, t.rScore, t.fScore, t.mScore, t.memberId),
     index('member_scores_next_purchase_idx').on(t.brandId, t.nextPurchaseAt),
     check('member_scores_rfm_check', sql`(${t.rScore} is null or ${t.rScore} between 1 and 5) and (${t.fScore} is null or ${t.fScore} between 1 and 5) and (${t.mScore} is null or ${t.mScore} between 1 and 5)`),
     check('member_scores_probability_check', sql`(${t.pAlive} is null or ${t.pAlive} between 0 and 1) and (${t.churnRisk} is null or ${t.churnRisk} between 0 and 1)`),

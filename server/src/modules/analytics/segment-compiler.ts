@@ -8,8 +8,13 @@
  *   from members m
  *   left join member_scores s …   (when a score field is used)
  *   left join member_tiers t …    (when the tier is used)
- *   left join (per-member aggregate of orders / events in the period) pN …   (one per such condition)
+ *   left join (per-member aggregate of orders / events in the period) pN …   (one per such condition,
+ *                                                    unless another condition narrows the members first)
  *   where m.brand_id = $brand and m.status = 'active' and <predicate>
+ *
+ * "Any / no purchase (or event) in a period" is an [NOT] EXISTS probe per member; a count or amount
+ * in a period is a correlated subquery per member when a condition on the member's own data is
+ * required as well, else one aggregate over the period (see Compiler.aggregate).
  *
  * `not` is pushed down to the conditions (De Morgan) and a negated condition becomes
  * `(condition) is not true`, so `not` is the complement: members whose value is null (no scores
@@ -117,7 +122,11 @@ class Compiler {
   usesTiers = false;
   private aggregates = 0;
 
-  constructor(private readonly context: CompileContext) {}
+  constructor(
+    private readonly context: CompileContext,
+    /** per-member figures as correlated subqueries (see aggregate) */
+    private readonly perMember: boolean,
+  ) {}
 
   node(filter: SegmentFilter, negated: boolean): SQL {
     if ('all' in filter) {
@@ -173,14 +182,25 @@ class Compiler {
   }
 
   /**
-   * A per-member figure of a period as a left-joined aggregate `pN.v`. Members without rows have
-   * none (null): when the condition holds for 0 they are counted as 0, else the condition stays
-   * strict so the planner may join inner.
+   * A per-member figure of a period (count or amount of orders, count of events). Members without
+   * rows have none: when the condition holds for 0 they are counted as 0, else the condition stays
+   * strict so the planner may join inner. Two shapes:
+   * - when the filter also requires a condition on the member's profile, scores or tier
+   *   (`perMember`), a correlated subquery `(select … where … and member_id = m.id)`: PostgreSQL
+   *   evaluates it last, only for the members the other conditions leave, each an index-only range
+   *   scan of orders_member_paid_idx (or the events index);
+   * - otherwise a left-joined aggregate over the whole period, `pN.v`: every member is a candidate,
+   *   and one pass over the period's rows beats a probe per member.
    */
-  private aggregate(from: SQL, value: SQL, op: string, target: unknown): SQL {
-    const alias = sql.raw(`p${++this.aggregates}`);
-    this.joins.push(sql`left join (select member_id, ${value} as v ${from} group by member_id) ${alias} on ${alias}.member_id = m.id`);
-    const column = sql`${alias}.v`;
+  private aggregate(from: SQL, where: SQL[], member: SQL, value: SQL, op: string, target: unknown): SQL {
+    let column: SQL;
+    if (this.perMember) {
+      column = sql`(select ${value} from ${from} where ${sql.join([...where, sql`${member} = m.id`], sql` and `)})`;
+    } else {
+      const alias = sql.raw(`p${++this.aggregates}`);
+      this.joins.push(sql`left join (select ${member} as member_id, ${value} as v from ${from} where ${sql.join(where, sql` and `)} group by ${member}) ${alias} on ${alias}.member_id = m.id`);
+      column = sql`${alias}.v`;
+    }
     const holdsForZero = op === 'between' ? (target as number[])[0]! <= 0 && 0 <= (target as number[])[1]! : compareHolds(op as CompareOp, 0, target as number);
     return compareValue(holdsForZero ? sql`coalesce(${column}, 0)` : column, op, target, sql`bigint`);
   }
@@ -239,18 +259,21 @@ class Compiler {
       case 'purchaseAmountFen': {
         const figure = condition.field === 'purchaseCount' ? sql`count(*)` : sql`sum(o.paid_fen - o.refunded_fen)`;
         const where = [sql`o.brand_id = ${context.brandId}`, sql`o.status <> 'refunded'`, ...periodBounds(condition.period, context, sql`o.occurred_at`)];
-        return this.aggregate(sql`from orders o where ${sql.join(where, sql` and `)}`, figure, condition.op, condition.value);
+        return this.aggregate(sql`orders o`, where, sql`o.member_id`, figure, condition.op, condition.value);
       }
       case 'eventCount': {
         const from = new Date(context.now.getTime() - condition.lastDays * DAY_MS);
-        const where = sql`from events e where e.brand_id = ${context.brandId} and e.type = ${condition.eventType} and e.occurred_at > ${from} and e.occurred_at <= ${context.now}`;
-        return this.aggregate(where, sql`count(*)`, condition.op, condition.value);
+        const where = [sql`e.brand_id = ${context.brandId}`, sql`e.type = ${condition.eventType}`, sql`e.occurred_at > ${from}`, sql`e.occurred_at <= ${context.now}`];
+        return this.aggregate(sql`events e`, where, sql`e.member_id`, sql`count(*)`, condition.op, condition.value);
       }
     }
     // unreachable for a validated filter
     throw new Error(`segment filter: unsupported condition ${String(field)}/${String(op)}`);
   }
 }
+
+/** Conditions on a member's orders or events in a period, as opposed to the member's own row, scores or tier. */
+const PERIOD_FIGURES = new Set<string>(['purchaseCount', 'purchaseAmountFen', 'eventCount', 'boughtCategory']);
 
 /** The conditions every selected member must meet: the root and, through `all`, its children (not under any or not). */
 function requiredConditions(filter: SegmentFilter): SegmentCondition[] {
@@ -280,7 +303,7 @@ function tierHoldsAtZero(condition: SegmentCondition): boolean {
 
 /** Compiles a filter that segmentFilterProblems() found valid. */
 export function compileSegmentFilter(filter: SegmentFilter, context: CompileContext): CompiledSegment {
-  const compiler = new Compiler(context);
+  const compiler = new Compiler(context, requiredConditions(filter).some((condition) => !PERIOD_FIGURES.has(condition.field)));
   const predicate = compiler.node(filter, false);
   const joins: SQL[] = [];
   // score conditions are strict (null is no match), so the planner already joins member_scores inner;
