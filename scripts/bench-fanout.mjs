@@ -229,9 +229,12 @@ async function main() {
   let lastPrinted = 0;
   let decidedAt = null;
   let seen;
+  let pollMs = 0;
   for (;;) {
     if (server.exitCode !== null || server.signalCode !== null) throw new Error('the server died during the run');
+    const polled = performance.now();
     seen = await fanoutProgress(db, brandId, campaign.id);
+    pollMs += performance.now() - polled;
     const elapsed = (Date.now() - activatedAt) / 1000;
     if (seen.runStatus === 'done' && decidedAt === null) decidedAt = Date.now();
     const line = `  ${elapsed.toFixed(0).padStart(4)} s  decided ${fmt(seen.decided).padStart(9)}/${fmt(seen.audience ?? options.members)}  sent ${fmt(seen.sent).padStart(9)}  pending ${fmt(seen.pending).padStart(9)}  run ${seen.runStatus ?? '-'}`;
@@ -252,7 +255,8 @@ async function main() {
   const decideSeconds = counts.runFinishedAt ? (counts.runFinishedAt.getTime() - activatedAt) / 1000 : null;
   log(
     `decisions done after ${decideSeconds?.toFixed(1) ?? '?'} s, outbox drained after ${seconds.toFixed(1)} s; ` +
-      `deliveries by status ${JSON.stringify(counts.deliveriesByStatus)}, outbox by status ${JSON.stringify(counts.outboxByStatus)}`,
+      `deliveries by status ${JSON.stringify(counts.deliveriesByStatus)}, outbox by status ${JSON.stringify(counts.outboxByStatus)}; ` +
+      `progress polling took ${(pollMs / 1000).toFixed(1)} s`,
   );
   await db.end();
   if (options.keep) {
