@@ -70,13 +70,11 @@ describeWithData(`CDNOW sample (${datasetDir})`, () => {
   });
 
   it('fits the published BG/NBD and Gamma-Gamma estimates through the command line', () => {
-    const started = Date.now();
     const result = spawnSync(
       path.join(repoRoot, 'server', 'node_modules', '.bin', 'tsx'),
       [path.join(__dirname, 'cli.ts'), 'fit', '--transactions', csvFile, '--calibration-end', '1997-09-30', '--unit', 'week', '--horizon', '39'],
       { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 },
     );
-    const seconds = (Date.now() - started) / 1000;
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout);
@@ -100,6 +98,5 @@ describeWithData(`CDNOW sample (${datasetDir})`, () => {
       expect(Number.isFinite(c.expectedPurchases) && c.expectedPurchases >= 0).toBe(true);
       expect(Number.isFinite(c.expectedSpend) && c.expectedSpend >= 0).toBe(true);
     }
-    expect(seconds).toBeLessThan(30); // a few seconds on an idle machine, tsx start-up included
   });
 });
