@@ -131,18 +131,3 @@ export async function fanoutCounts(pool: Pool, brandId: string, campaignId: stri
     runs: runs.rows,
   };
 }
-
-/** Cheap progress figures for polling: deliveries decided and outbox rows still pending. */
-export async function progressCounts(pool: Pool, brandId: string, campaignId: string): Promise<{ decided: number; pending: number; sent: number; runStatus: string | null }> {
-  const { rows: [row] } = await pool.query(
-    `select
-       (select count(*) from campaign_deliveries where brand_id = $1 and campaign_id = $2)::int as decided,
-       (select count(*) from message_outbox o join campaign_deliveries d on o.brand_id = d.brand_id and o.source = 'campaign' and o.source_ref = d.id
-         where d.brand_id = $1 and d.campaign_id = $2 and o.status = 'pending')::int as pending,
-       (select count(*) from message_outbox o join campaign_deliveries d on o.brand_id = d.brand_id and o.source = 'campaign' and o.source_ref = d.id
-         where d.brand_id = $1 and d.campaign_id = $2 and o.status = 'sent')::int as sent,
-       (select status from campaign_runs where brand_id = $1 and campaign_id = $2 order by started_at desc limit 1) as run_status`,
-    [brandId, campaignId],
-  );
-  return { decided: row.decided, pending: row.pending, sent: row.sent, runStatus: row.run_status };
-}
