@@ -78,6 +78,7 @@ describe('a campaign to 10 000 members and a server killed with SIGKILL', () => 
     // (after a few batches, so the restarted server has a backlog of several outbox batches to send)
     const first = await killWhen(server, brand, campaignId, (p) => p.decided >= MEMBERS * 0.3, (p) => p.decided >= MEMBERS, 60_000);
     expect(first).toMatchObject({ killed: true });
+    expect(server.child.signalCode).toBe('SIGKILL');
     expect(first.after.decided).toBeGreaterThan(0);
     expect(first.after.decided).toBeLessThan(MEMBERS);
     expect(first.after.run).toBe('deciding');
@@ -88,6 +89,7 @@ describe('a campaign to 10 000 members and a server killed with SIGKILL', () => 
     const second = await killWhen(server, brand, campaignId, (p) => p.pending > 0 && p.sent > first.after.sent, (p) => p.decided >= MEMBERS && p.pending === 0, 90_000);
     process.stderr.write(`crash test: killed while deciding at ${JSON.stringify(first.after)}; while sending: ${JSON.stringify(second)}\n`);
     if (second.killed) {
+      expect(server.child.signalCode).toBe('SIGKILL');
       expect(second.after.pending).toBeGreaterThan(0);
     } else {
       // the sender emptied the outbox before the poll saw a moment to kill in: the case is covered by kill 1 only
