@@ -130,7 +130,7 @@ describe('scoreBrand on a hand-made brand', () => {
   });
 
   it('scores every member and reports its progress', () => {
-    expect(summary).toMatchObject({ brandId: brandA.brandId, computedAt: T0.toISOString(), members: 15, buyers: 11, clvFitted: false });
+    expect(summary).toMatchObject({ brandId: brandA.brandId, computedAt: T0.toISOString(), members: 15, buyers: 11, clvFitted: false, clvFitStatus: null });
     expect(progress.map((p) => p.stage)).toEqual(expect.arrayContaining(['buyers', 'base', 'write', 'done']));
     expect(progress.at(-1)).toEqual({ stage: 'done', done: 15, total: 15 });
   });
@@ -221,7 +221,7 @@ describe('scoreBrand on a hand-made brand', () => {
 describe('CLV and high-potential flags', () => {
   beforeAll(async () => {
     const summary = await server.app.services.analytics.scoreBrand(brandB.brandId, T0);
-    expect(summary).toMatchObject({ clvFitted: true, clvFailures: 0, clvFirstFailure: null });
+    expect(summary).toMatchObject({ clvFitted: true, clvFailures: 0, clvFirstFailure: null, clvFitStatus: 'converged' });
   });
 
   it('fits BG/NBD and Gamma-Gamma for the brand and keeps the parameters', async () => {

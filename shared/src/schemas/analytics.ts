@@ -183,6 +183,11 @@ export const ScoringSummary = Type.Object(
     clvFitted: Type.Boolean(),
     clvFailures: Type.Integer({ minimum: 0, description: 'distinct (x, tₓ, T) whose expected purchases the CLV library could not evaluate (those members get P(alive) only)' }),
     clvFirstFailure: Nullable(Type.String()),
+    clvFitStatus: Nullable(
+      Type.Union([Type.Literal('converged'), Type.Literal('max-evaluations'), Type.Literal('non-finite-start')], {
+        description: 'how the BG/NBD parameter search ended (null without a fit): converged, or stopped at its evaluation limit, or no finite likelihood at the start',
+      }),
+    ),
     ms: Type.Integer(),
   },
   { additionalProperties: false },

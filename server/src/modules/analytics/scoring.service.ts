@@ -146,6 +146,7 @@ export async function scoreBrand(db: Db, brandId: string, now: Date, settings: S
         clvFitted: clv.fitted,
         clvFailures: clv.failures,
         clvFirstFailure: clv.firstFailure,
+        clvFitStatus: clv.fitStatus,
         ms: Date.now() - started,
       };
     },
@@ -161,7 +162,7 @@ async function fitAndPredict(tx: Tx, brandId: string, now: Date, settings: Scori
   const sample = await repo.clvSample(tx, CLV_FIT_SAMPLE);
   const fallbackFen = await repo.meanPurchaseDayFen(tx);
   const repeaters = sample.filter((customer) => customer.x > 0);
-  const none = { fitted: false, spend: { gammaGamma: null, fallbackFen }, failures: 0, firstFailure: null };
+  const none = { fitted: false, spend: { gammaGamma: null, fallbackFen }, failures: 0, firstFailure: null, fitStatus: null };
   if (sample.length < CLV_MIN_BUYERS || repeaters.length < CLV_MIN_REPEAT_BUYERS) {
     await store.deleteClvModel(tx, brandId);
     return none;
@@ -200,5 +201,5 @@ async function fitAndPredict(tx: Tx, brandId: string, now: Date, settings: Scori
     }
   }
   await repo.indexClvTable(tx);
-  return { fitted: true, spend: { gammaGamma: gammaGamma?.params ?? null, fallbackFen }, failures, firstFailure };
+  return { fitted: true, spend: { gammaGamma: gammaGamma?.params ?? null, fallbackFen }, failures, firstFailure, fitStatus: bgnbd.status };
 }
