@@ -118,12 +118,12 @@ export function occurrencesSql(trigger: CampaignTrigger, context: TriggerContext
 
     case 'points_expiring': {
       const horizon = dayStart(addDays(today, days + 1));
-      const expiryDay = sql`to_char(l.expires_at at time zone ${timeZone}, 'YYYY-MM-DD')`;
-      return sql`select l.member_id, 'points:' || ${expiryDay} as trigger_ref, min(l.expires_at) as sort_at,
+      // grouped per local expiry day (computed once in a subquery: one parameter, one expression)
+      return sql`select l.member_id, 'points:' || l.day as trigger_ref, min(l.expires_at) as sort_at,
           jsonb_build_object('expiringPoints', sum(l.remaining)::int, 'expiringDate', min(l.expires_at)) as extra
-        from point_lots l
-        where l.brand_id = ${brandId} and l.remaining > 0 and l.expires_at > ${at} and l.expires_at < ${horizon}
-        group by l.member_id, ${expiryDay}`;
+        from (select member_id, remaining, expires_at, to_char(expires_at at time zone ${timeZone}, 'YYYY-MM-DD') as day
+              from point_lots where brand_id = ${brandId} and remaining > 0 and expires_at > ${at} and expires_at < ${horizon}) l
+        group by l.member_id, l.day`;
     }
 
     case 'coupon_expiring': {
