@@ -135,4 +135,31 @@ describe('a one-off campaign run', () => {
     expect(rows).toHaveLength(6);
     expect(new Set(rows.map((row) => row.run_id)).size).toBe(2);
   });
+
+  it('issues coupons through the coupons module (quantity enforced, idempotent per delivery) and names them in the message', async () => {
+    const world4 = await campaignWorld(server, 'coupon');
+    const ids = await addMembers(server, world4.brandId, 5);
+    const template = await server.call({
+      method: 'POST',
+      url: '/coupon-templates',
+      token: world4.token,
+      payload: { name: '满100减20', kind: 'cash_off', valueFen: 2000, thresholdFen: 10000, validityMode: 'relative', validDays: 7, totalQuantity: 3 },
+    });
+    expect(template.status).toBe(201);
+    const campaign = await createCampaign(server, world4, {
+      budgetFen: 100_000,
+      variants: [{ key: 'a', weight: 1, actions: { couponTemplateId: template.body.id, message: inboxMessage('{{coupon}} {{couponValue}}', '有效期至 {{couponExpiresAt}}') } }],
+    });
+    await activate(server, world4, campaign.id);
+    await server.app.services.campaigns.runDue({ now: T0 });
+    const rows = await deliveriesOf(server, campaign.id);
+    expect(rows.filter((row) => row.status === 'queued').map((row) => row.member_id)).toEqual(ids.slice(0, 3));
+    expect(rows.filter((row) => row.status === 'skipped').map((row) => row.skip_reason)).toEqual(['coupon:coupon_out_of_stock', 'coupon:coupon_out_of_stock']);
+    const coupons = await query<{ id: string; member_id: string; issued_via: string; issued_ref: string }>(server, sql`select id, member_id, issued_via, issued_ref from coupons where brand_id = ${world4.brandId} order by member_id`);
+    expect(coupons.map((c) => [c.member_id, c.issued_via])).toEqual(ids.slice(0, 3).map((id) => [id, 'campaign']));
+    expect(coupons.map((c) => c.issued_ref)).toEqual(rows.filter((row) => row.status === 'queued').map((row) => row.id));
+    const [message] = await query<{ variables: Record<string, unknown> }>(server, sql`select variables from message_outbox where brand_id = ${world4.brandId} limit 1`);
+    expect(message!.variables).toMatchObject({ coupon: '满100减20', couponValue: '20元', couponExpiresAt: expect.stringMatching(/^2026-12-01T/) });
+    expect((await server.call({ method: 'GET', url: `/campaigns/${campaign.id}`, token: world4.token })).body.spentFen).toBe(6000);
+  });
 });
