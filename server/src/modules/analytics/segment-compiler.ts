@@ -87,6 +87,10 @@ function numberColumn(field: SegmentNumberField, context: CompileContext): SQL {
   }
 }
 
+/** Whether a count or amount condition holds for 0, the figure of a member without rows. */
+const holdsForZero = (op: string, target: unknown): boolean =>
+  op === 'between' ? (target as number[])[0]! <= 0 && 0 <= (target as number[])[1]! : compareHolds(op as CompareOp, 0, target as number);
+
 const list = (values: readonly (string | number)[]) => sql.join(values.map((value) => sql`${value}`), sql`, `);
 
 /** A value held against a column by op (not the null ops); `between` includes both ends. */
@@ -120,6 +124,7 @@ class Compiler {
   readonly joins: SQL[] = [];
   usesScores = false;
   usesTiers = false;
+  usesPurchaseSummary = false;
   private aggregates = 0;
 
   constructor(
@@ -139,7 +144,11 @@ class Compiler {
     }
     if ('not' in filter) return this.node(filter.not, !negated);
     const existence = this.existence(filter);
-    if (existence) return existence.some !== negated ? sql`exists (${existence.query})` : sql`not exists (${existence.query})`;
+    if (existence) {
+      if (existence.some !== negated) return sql`(${existence.predicate})`;
+      // summary columns are null for a member without purchases; an EXISTS is never null, and NOT EXISTS stays an anti-join
+      return existence.nullable ? sql`((${existence.predicate}) is not true)` : sql`not ${existence.predicate}`;
+    }
     const condition = this.condition(filter);
     return negated ? sql`((${condition}) is not true)` : sql`(${condition})`;
   }
@@ -150,7 +159,7 @@ class Compiler {
    * planner may then probe the (brand, member, time) index for the few candidates the other
    * conditions leave, or join set-wise when there are many.
    */
-  private existence(condition: SegmentCondition): { query: SQL; some: boolean } | null {
+  private existence(condition: SegmentCondition): { predicate: SQL; some: boolean; nullable: boolean } | null {
     const { context } = this;
     if (condition.field === 'boughtCategory') {
       const where = [
@@ -162,7 +171,7 @@ class Compiler {
         sql`i.order_id = o.id`,
         sql`i.category in (${list(condition.value)})`,
       ];
-      return { query: sql`select 1 from orders o, order_items i where ${sql.join(where, sql` and `)}`, some: true };
+      return { predicate: sql`exists (select 1 from orders o, order_items i where ${sql.join(where, sql` and `)})`, some: true, nullable: false };
     }
     if (condition.field !== 'purchaseCount' && condition.field !== 'eventCount') return null;
     if (condition.op === 'between' || condition.op === 'ne') return null;
@@ -173,12 +182,38 @@ class Compiler {
     if (condition.field === 'eventCount') {
       const from = new Date(context.now.getTime() - condition.lastDays * DAY_MS);
       return {
-        query: sql`select 1 from events e where e.brand_id = ${context.brandId} and e.member_id = m.id and e.type = ${condition.eventType} and e.occurred_at > ${from} and e.occurred_at <= ${context.now}`,
+        predicate: sql`exists (select 1 from events e where e.brand_id = ${context.brandId} and e.member_id = m.id and e.type = ${condition.eventType} and e.occurred_at > ${from} and e.occurred_at <= ${context.now})`,
         some,
+        nullable: false,
       };
     }
-    const where = [sql`o.brand_id = ${context.brandId}`, sql`o.member_id = m.id`, sql`o.status <> 'refunded'`, ...periodBounds(condition.period, context, sql`o.occurred_at`)];
-    return { query: sql`select 1 from orders o where ${sql.join(where, sql` and `)}`, some };
+    return { predicate: this.boughtInPeriod(condition.period), some, nullable: true };
+  }
+
+  /**
+   * "Has a purchase in the period", from the member's purchase summary (first and last purchase)
+   * wherever that settles it, so no order is read: after `from` ⇔ the last purchase is; before
+   * `to` ⇔ the first one is. Only a window closed at both ends needs a probe of the member's
+   * orders, and only for members whose purchases straddle it.
+   */
+  private boughtInPeriod(period: PurchasePeriod | undefined): SQL {
+    const { context } = this;
+    this.usesPurchaseSummary = true;
+    if (!period) return sql`ps.order_count > 0`;
+    const probe = () => {
+      const where = [sql`o.brand_id = ${context.brandId}`, sql`o.member_id = m.id`, sql`o.status <> 'refunded'`, ...periodBounds(period, context, sql`o.occurred_at`)];
+      return sql`exists (select 1 from orders o where ${sql.join(where, sql` and `)})`;
+    };
+    if (period.lastDays !== undefined) {
+      // the window ends now: a last purchase inside it settles it; one after now (a pinned clock) needs the probe
+      const from = new Date(context.now.getTime() - period.lastDays * DAY_MS);
+      return sql`ps.last_purchase_at > ${from} and (ps.last_purchase_at <= ${context.now} or ${probe()})`;
+    }
+    const parts: SQL[] = [];
+    if (period.from !== undefined) parts.push(sql`ps.last_purchase_at >= ${new Date(period.from)}`);
+    if (period.to !== undefined) parts.push(sql`ps.first_purchase_at < ${new Date(period.to)}`);
+    if (period.from !== undefined && period.to !== undefined) parts.push(probe());
+    return parts.length ? sql.join(parts, sql` and `) : sql`ps.order_count > 0`;
   }
 
   /**
@@ -201,8 +236,7 @@ class Compiler {
       this.joins.push(sql`left join (select ${member} as member_id, ${value} as v from ${from} where ${sql.join(where, sql` and `)} group by ${member}) ${alias} on ${alias}.member_id = m.id`);
       column = sql`${alias}.v`;
     }
-    const holdsForZero = op === 'between' ? (target as number[])[0]! <= 0 && 0 <= (target as number[])[1]! : compareHolds(op as CompareOp, 0, target as number);
-    return compareValue(holdsForZero ? sql`coalesce(${column}, 0)` : column, op, target, sql`bigint`);
+    return compareValue(holdsForZero(op, target) ? sql`coalesce(${column}, 0)` : column, op, target, sql`bigint`);
   }
 
   condition(condition: SegmentCondition): SQL {
@@ -257,6 +291,11 @@ class Compiler {
         return sql`s.high_potential @> ${JSON.stringify([{ flag: condition.value }])}::jsonb`;
       case 'purchaseCount':
       case 'purchaseAmountFen': {
+        if (!condition.period) {
+          this.usesPurchaseSummary = true;
+          const column = condition.field === 'purchaseCount' ? sql`ps.order_count` : sql`ps.net_paid_fen`;
+          return compareValue(holdsForZero(condition.op, condition.value) ? sql`coalesce(${column}, 0)` : column, condition.op, condition.value, sql`bigint`);
+        }
         const figure = condition.field === 'purchaseCount' ? sql`count(*)` : sql`sum(o.paid_fen - o.refunded_fen)`;
         const where = [sql`o.brand_id = ${context.brandId}`, sql`o.status <> 'refunded'`, ...periodBounds(condition.period, context, sql`o.occurred_at`)];
         return this.aggregate(sql`orders o`, where, sql`o.member_id`, figure, condition.op, condition.value);
@@ -311,6 +350,7 @@ export function compileSegmentFilter(filter: SegmentFilter, context: CompileCont
   const tierInner = requiredConditions(filter).some((condition) => !tierHoldsAtZero(condition));
   if (compiler.usesScores) joins.push(sql`left join member_scores s on s.brand_id = m.brand_id and s.member_id = m.id`);
   if (compiler.usesTiers) joins.push(sql`${tierInner ? sql`join` : sql`left join`} member_tiers t on t.brand_id = m.brand_id and t.member_id = m.id`);
+  if (compiler.usesPurchaseSummary) joins.push(sql`left join member_purchase_summaries ps on ps.brand_id = m.brand_id and ps.member_id = m.id`);
   joins.push(...compiler.joins);
   return {
     body: sql`from members m ${sql.join(joins, sql` `)} where m.brand_id = ${context.brandId} and m.status = 'active' and ${predicate}`,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, foreignKey, index, integer, pgTable, text, unique } from 'drizzle-orm/pg-core';
+import { bigint, check, foreignKey, index, integer, pgTable, primaryKey, text, unique } from 'drizzle-orm/pg-core';
 import { brandIdColumn, createdAtColumn, idColumn, timestamptz, updatedAtColumn } from '../../db/columns';
 import { stores } from '../brands/brands.tables';
 import { members } from '../members/members.tables';
@@ -89,5 +89,31 @@ export const refunds = pgTable(
     index('refunds_order_idx').on(t.brandId, t.orderId),
     foreignKey({ columns: [t.brandId, t.orderId], foreignColumns: [orders.brandId, orders.id] }),
     check('refunds_amount_check', sql`${t.amountFen} > 0 and ${t.pointsReversed} >= 0`),
+  ],
+);
+
+/**
+ * One row per member who ever had an order: their purchases (orders not fully refunded) in sum.
+ * A read model for segment counts ("bought in the last 90 days" is a column test here instead of an
+ * index probe per member). It is kept by statement-level triggers on `orders` (migration
+ * 0007_purchase_summaries), so every writer — the orders service, bulk COPY, imports, fixtures —
+ * keeps it exact; nothing in the application writes it.
+ */
+export const memberPurchaseSummaries = pgTable(
+  'member_purchase_summaries',
+  {
+    brandId: brandIdColumn(),
+    memberId: text('member_id').notNull(),
+    /** orders whose status is not 'refunded' */
+    orderCount: integer('order_count').notNull().default(0),
+    /** paid − refunded over those orders */
+    netPaidFen: bigint('net_paid_fen', { mode: 'number' }).notNull().default(0),
+    firstPurchaseAt: timestamptz('first_purchase_at'),
+    lastPurchaseAt: timestamptz('last_purchase_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.brandId, t.memberId] }),
+    index('member_purchase_summaries_last_idx').on(t.brandId, t.lastPurchaseAt, t.memberId),
+    foreignKey({ columns: [t.brandId, t.memberId], foreignColumns: [members.brandId, members.id] }),
   ],
 );
