@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
+import { MESSAGING_DEFAULTS } from './modules/messaging';
 
 const problemsOf = (env: Record<string, string>) => {
   try {
@@ -58,6 +59,52 @@ describe('config', () => {
     expect(problemsOf({ DATA_DIR: dataDir, PORT: '70000' })[0]).toMatch(/^PORT /);
     expect(problemsOf({ DATA_DIR: dataDir, DEFAULT_TIME_ZONE: 'Asia/Atlantis' })[0]).toMatch(/^DEFAULT_TIME_ZONE /);
     expect(problemsOf({ DATA_DIR: dataDir, WECHAT_APP_ID: 'not-an-appid' })[0]).toMatch(/^WECHAT_APP_ID /);
+  });
+
+  it('gives the message sender the defaults it had before it was configurable', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).messaging).toEqual({ ...MESSAGING_DEFAULTS, smsProvider: 'dev' });
+  });
+
+  it('reads the MESSAGING_* settings', () => {
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      MESSAGING_BATCH_SIZE: '250',
+      MESSAGING_POLL_INTERVAL_MS: '200',
+      MESSAGING_WORKERS: '4',
+      MESSAGING_MAX_ATTEMPTS: '8',
+      MESSAGING_BACKOFF_BASE_MS: '30000',
+      MESSAGING_BACKOFF_MAX_MS: '600000',
+      MESSAGING_CALL_CONCURRENCY: '32',
+      MESSAGING_SMS_PROVIDER: 'dev',
+    });
+    expect(config.messaging).toEqual({ batchSize: 250, pollIntervalMs: 200, workers: 4, maxAttempts: 8, backoffBaseMs: 30_000, backoffMaxMs: 600_000, callConcurrency: 32, smsProvider: 'dev' });
+  });
+
+  it('names bad MESSAGING_* settings, an unknown SMS provider among them, at start', () => {
+    const problems = problemsOf({
+      DATA_DIR: dataDir,
+      MESSAGING_BATCH_SIZE: '0',
+      MESSAGING_POLL_INTERVAL_MS: 'often',
+      MESSAGING_WORKERS: '1000',
+      MESSAGING_CALL_CONCURRENCY: '2.5',
+      MESSAGING_SMS_PROVIDER: 'aliyun',
+    });
+    expect(problems).toHaveLength(5);
+    expect(problems.find((p) => p.startsWith('MESSAGING_BATCH_SIZE '))).toMatch(/integer from 1 to 10000.*"0"/);
+    expect(problems.find((p) => p.startsWith('MESSAGING_POLL_INTERVAL_MS '))).toMatch(/integer from 10 to 600000.*"often"/);
+    expect(problems.find((p) => p.startsWith('MESSAGING_WORKERS '))).toMatch(/integer from 1 to 64/);
+    expect(problems.find((p) => p.startsWith('MESSAGING_CALL_CONCURRENCY '))).toMatch(/integer from 1 to 256/);
+    expect(problems.find((p) => p.startsWith('MESSAGING_SMS_PROVIDER '))).toBe(
+      'MESSAGING_SMS_PROVIDER must be one of the SMS providers built into this server: dev (got "aliyun")',
+    );
+    // alone, the unknown provider still stops the start
+    expect(problemsOf({ DATA_DIR: dataDir, MESSAGING_SMS_PROVIDER: 'Dev' })).toEqual([expect.stringMatching(/^MESSAGING_SMS_PROVIDER .*\(got "Dev"\)$/)]);
+  });
+
+  it('refuses a longest retry wait shorter than the first', () => {
+    expect(problemsOf({ DATA_DIR: dataDir, MESSAGING_BACKOFF_BASE_MS: '120000', MESSAGING_BACKOFF_MAX_MS: '60000' })).toEqual([
+      'MESSAGING_BACKOFF_MAX_MS must be at least MESSAGING_BACKOFF_BASE_MS (got 60000 < 120000)',
+    ]);
   });
 
   it('requires real secrets in production', () => {

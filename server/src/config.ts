@@ -5,6 +5,13 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { isValidTimeZone } from '@memberloop/shared';
 
+/**
+ * SMS providers built into this server, by the name MESSAGING_SMS_PROVIDER takes. The messaging module has one
+ * implementation per name (its type makes it so); `dev` sends nothing and records each message in sms_messages.
+ */
+export const SMS_PROVIDER_NAMES = ['dev'] as const;
+export type SmsProviderName = (typeof SMS_PROVIDER_NAMES)[number];
+
 /** Every environment variable the server reads, with its default; validated once at start. */
 const EnvSchema = Type.Object({
   NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
@@ -35,6 +42,15 @@ const EnvSchema = Type.Object({
   MINIAPP_H5_DIR: Type.Optional(Type.String({ minLength: 1, description: 'serve this H5 build at /h5/' })),
   DEMO_SEED: Type.Boolean({ default: false }),
   JOBS_ENABLED: Type.Boolean({ default: true, description: 'run the scheduled jobs (points expiry, tier evaluation, …) in this process' }),
+  // the message sender (modules/messaging); the defaults are its MESSAGING_DEFAULTS
+  MESSAGING_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000, description: 'outbox rows claimed per transaction' }),
+  MESSAGING_POLL_INTERVAL_MS: Type.Integer({ minimum: 10, maximum: 600_000, default: 1000, description: 'how long an idle sender loop waits before looking again' }),
+  MESSAGING_WORKERS: Type.Integer({ minimum: 1, maximum: 64, default: 2, description: 'sender loops in this process (when JOBS_ENABLED)' }),
+  MESSAGING_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'failed sends before a message is dead' }),
+  MESSAGING_BACKOFF_BASE_MS: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 60_000, description: 'first retry after this long, doubling' }),
+  MESSAGING_BACKOFF_MAX_MS: Type.Integer({ minimum: 1000, maximum: 7 * 86_400_000, default: 3_600_000, description: 'longest wait between retries' }),
+  MESSAGING_CALL_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 16, description: 'WeChat / SMS gateway calls in flight per batch' }),
+  MESSAGING_SMS_PROVIDER: Type.String({ default: 'dev', description: `SMS provider of brands that have not chosen one: ${SMS_PROVIDER_NAMES.join(', ')}` }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -53,6 +69,17 @@ export interface Config {
   miniappH5Dir?: string;
   demoSeed: boolean;
   jobsEnabled: boolean;
+  messaging: {
+    batchSize: number;
+    pollIntervalMs: number;
+    workers: number;
+    maxAttempts: number;
+    backoffBaseMs: number;
+    backoffMaxMs: number;
+    callConcurrency: number;
+    /** the SMS provider of brands whose messaging settings name none */
+    smsProvider: SmsProviderName;
+  };
 }
 
 export class ConfigError extends Error {
@@ -86,6 +113,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     const shown = name.includes('SECRET') ? '(hidden)' : JSON.stringify(source[name]);
     problems.push(`${name} ${describe(error.schema as Parameters<typeof describe>[0], error.message)} (got ${shown})`);
   }
+  // an unknown provider is named with the others, not left to a log line once the server runs
+  if (typeof env.MESSAGING_SMS_PROVIDER === 'string' && !(SMS_PROVIDER_NAMES as readonly string[]).includes(env.MESSAGING_SMS_PROVIDER)) {
+    problems.push(`MESSAGING_SMS_PROVIDER must be one of the SMS providers built into this server: ${SMS_PROVIDER_NAMES.join(', ')} (got "${env.MESSAGING_SMS_PROVIDER}")`);
+  }
   if (problems.length === 0) {
     if (!isValidTimeZone(env.DEFAULT_TIME_ZONE)) problems.push(`DEFAULT_TIME_ZONE is not an IANA time zone (got "${env.DEFAULT_TIME_ZONE}")`);
     if (env.NODE_ENV === 'production') {
@@ -93,6 +124,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       if (!source.WECHAT_APP_ID || !source.WECHAT_APP_SECRET) {
         problems.push('WECHAT_APP_ID and WECHAT_APP_SECRET are required in production');
       }
+    }
+    if (env.MESSAGING_BACKOFF_MAX_MS < env.MESSAGING_BACKOFF_BASE_MS) {
+      problems.push(`MESSAGING_BACKOFF_MAX_MS must be at least MESSAGING_BACKOFF_BASE_MS (got ${env.MESSAGING_BACKOFF_MAX_MS} < ${env.MESSAGING_BACKOFF_BASE_MS})`);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -124,6 +158,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     miniappH5Dir: env.MINIAPP_H5_DIR ? path.resolve(env.MINIAPP_H5_DIR) : undefined,
     demoSeed: env.DEMO_SEED,
     jobsEnabled: env.JOBS_ENABLED,
+    messaging: {
+      batchSize: env.MESSAGING_BATCH_SIZE,
+      pollIntervalMs: env.MESSAGING_POLL_INTERVAL_MS,
+      workers: env.MESSAGING_WORKERS,
+      maxAttempts: env.MESSAGING_MAX_ATTEMPTS,
+      backoffBaseMs: env.MESSAGING_BACKOFF_BASE_MS,
+      backoffMaxMs: env.MESSAGING_BACKOFF_MAX_MS,
+      callConcurrency: env.MESSAGING_CALL_CONCURRENCY,
+      smsProvider: env.MESSAGING_SMS_PROVIDER as SmsProviderName,
+    },
   };
 }
 

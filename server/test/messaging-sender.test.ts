@@ -408,3 +408,57 @@ describe('the worker loops', () => {
     }
   });
 });
+
+describe('the MESSAGING_* settings', () => {
+  it('a worker claims MESSAGING_BATCH_SIZE rows per batch, waits MESSAGING_POLL_INTERVAL_MS when idle, and stops without waiting it out', async () => {
+    const { createMessagingService } = await import('../src/modules/messaging');
+    const { createWechatClient } = await import('../src/modules/wechat');
+    const { loadConfig } = await import('../src/config');
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: '/tmp/memberloop-test-unused',
+      DATABASE_URL: 'postgres://unused',
+      JWT_SECRET: server.config.jwt.secret,
+      WECHAT_API_BASE_URL: server.config.wechat.baseUrl,
+      WECHAT_APP_ID: server.config.wechat.appId,
+      WECHAT_APP_SECRET: server.config.wechat.appSecret,
+      LOG_LEVEL: 'silent',
+      MESSAGING_BATCH_SIZE: '7',
+      MESSAGING_WORKERS: '1',
+      MESSAGING_POLL_INTERVAL_MS: '600000',
+    });
+    const logged: { fields: Record<string, unknown>; message: string }[] = [];
+    const logger = { info: (fields: Record<string, unknown>, message: string) => void logged.push({ fields, message }), warn: () => {}, error: () => {} };
+    // built as the app builds it, from the config (plus a logger to read the batches from)
+    const messaging = createMessagingService(
+      { db: server.database.db, clock: server.clock, wechat: createWechatClient({ ...server.config.wechat, clock: server.clock }), config },
+      { logger: logger as never },
+    );
+    const member = await memberWith(server, 'msg', 'settings-a');
+    await sendDue(); // nothing else due: the worker sees only this test's rows
+    const ids = await enqueue(server, Array.from({ length: 20 }, (_, i) => message(brand.brandId, member.id, { sourceRef: `settings-${i}` })));
+
+    messaging.startWorkers();
+    let late: string | undefined;
+    try {
+      const batches = () => logged.filter((entry) => entry.message === 'outbox batch sent').map((entry) => entry.fields.claimed);
+      const deadline = Date.now() + 10_000;
+      while ((batches() as number[]).reduce((sum, n) => sum + n, 0) < 20 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(logged[0]).toEqual({ fields: expect.objectContaining({ workers: 1, batchSize: 7, pollIntervalMs: 600_000, defaultSmsProvider: 'dev' }), message: 'outbox sender started' });
+      expect(batches()).toEqual([7, 7, 6]);
+      for (const id of ids) expect(await outboxRow(server, id)).toMatchObject({ status: 'sent' });
+
+      // the loop went idle after the short batch: a row due now waits for the next poll, ten minutes away
+      // (the default interval, one second, would have picked it up)
+      [late] = await enqueue(server, [message(brand.brandId, member.id, { sourceRef: 'settings-late' })]);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(await outboxRow(server, late!)).toMatchObject({ status: 'pending' });
+    } finally {
+      const stopping = Date.now();
+      await messaging.stopWorkers();
+      expect(Date.now() - stopping).toBeLessThan(5000);
+    }
+    await sendDue();
+    expect(await outboxRow(server, late!)).toMatchObject({ status: 'sent' });
+  });
+});

@@ -46,9 +46,15 @@ export interface EnqueueMessage {
   notBefore: Date;
 }
 
+/**
+ * Overrides of the settings the service otherwise takes from `config.messaging` (the MESSAGING_* variables);
+ * tests and benchmarks pass them, the app passes none.
+ */
 export interface MessagingOptions {
-  /** SMS providers by name besides 'dev'; a brand's settings choose one */
+  /** SMS providers by name besides the built-in ones ('dev'); a brand's settings choose one */
   smsProviders?: Record<string, SmsProvider>;
+  /** the provider of brands whose settings name none (MESSAGING_SMS_PROVIDER); must be a known provider */
+  smsProvider?: string;
   /** rows claimed per transaction */
   batchSize?: number;
   /** how long an idle worker waits before looking for due rows again */
@@ -63,6 +69,7 @@ export interface MessagingOptions {
   logger?: Pick<pino.Logger, 'info' | 'warn' | 'error'>;
 }
 
+/** The settings' defaults, which are also the defaults of the MESSAGING_* variables (config.ts; a test keeps them equal). */
 export const MESSAGING_DEFAULTS = {
   batchSize: 1000,
   pollIntervalMs: 1000,
@@ -103,13 +110,18 @@ export type MessagingService = ReturnType<typeof createMessagingService>;
 export function createMessagingService({ db, clock, wechat, config }: ServiceDeps, options: MessagingOptions = {}) {
   const settings: { -readonly [K in keyof typeof MESSAGING_DEFAULTS]: number } = { ...MESSAGING_DEFAULTS };
   for (const key of Object.keys(MESSAGING_DEFAULTS) as (keyof typeof MESSAGING_DEFAULTS)[]) {
-    if (options[key] !== undefined) settings[key] = options[key]!;
+    settings[key] = options[key] ?? config.messaging[key];
   }
   const logger = options.logger ?? pino({ ...loggerOptions(config.logLevel), name: 'messaging' });
   const smsProviders = smsProviderRegistry(options.smsProviders);
+  const defaultSmsProvider = options.smsProvider ?? config.messaging.smsProvider;
+  if (!smsProviders.has(defaultSmsProvider)) {
+    throw new Error(`messaging: the default SMS provider "${defaultSmsProvider}" is not one this server knows (known: ${[...smsProviders.keys()].join(', ')})`);
+  }
   const sender = createSender(db, wechat, {
     appId: config.wechat.appId,
     smsProviders,
+    defaultSmsProvider,
     maxAttempts: settings.maxAttempts,
     backoffBaseMs: settings.backoffBaseMs,
     backoffMaxMs: settings.backoffMaxMs,
@@ -255,7 +267,7 @@ export function createMessagingService({ db, clock, wechat, config }: ServiceDep
       quietStart: row?.quietStart ?? DEFAULT_QUIET_START,
       quietEnd: row?.quietEnd ?? DEFAULT_QUIET_END,
       channelOrder: (row?.channelOrder as MessageChannelName[] | undefined) ?? [...DEFAULT_CHANNEL_ORDER],
-      smsProvider: row?.smsProvider ?? 'dev',
+      smsProvider: row?.smsProvider ?? defaultSmsProvider,
       timeZone: timeZone ?? config.defaultTimeZone,
       smsProviders: [...smsProviders.keys()],
     };
@@ -276,6 +288,7 @@ export function createMessagingService({ db, clock, wechat, config }: ServiceDep
       if (overrides.pollIntervalMs !== undefined) settings.pollIntervalMs = overrides.pollIntervalMs;
       checkSmsProviders().catch((error) => logger.error({ err: error }, (error as Error).message));
       const count = overrides.workers ?? settings.workers;
+      logger.info({ workers: count, batchSize: settings.batchSize, pollIntervalMs: settings.pollIntervalMs, defaultSmsProvider }, 'outbox sender started');
       loops = Array.from({ length: count }, (_, worker) => workerLoop(worker));
     },
 

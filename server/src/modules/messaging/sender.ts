@@ -18,6 +18,8 @@ export interface SenderOptions {
   /** the mini-program whose openids subscribe messages go to */
   appId: string;
   smsProviders: ReadonlyMap<string, SmsProvider>;
+  /** the provider of brands whose settings name none */
+  defaultSmsProvider: string;
   /** attempts (sends that failed for a transient reason count) before a row is dead */
   maxAttempts: number;
   /** first retry after this long, doubling each time, at most backoffMaxMs */
@@ -106,7 +108,7 @@ export function createSender(db: Db, wechat: WechatClient, options: SenderOption
           quietStart: row.quiet_start ?? DEFAULT_QUIET_START,
           quietEnd: row.quiet_end ?? DEFAULT_QUIET_END,
           channelOrder: (row.channel_order as MessageChannelName[] | null) ?? [...DEFAULT_CHANNEL_ORDER],
-          smsProvider: row.sms_provider ?? 'dev',
+          smsProvider: row.sms_provider ?? options.defaultSmsProvider,
         },
       ]),
     );

@@ -1,4 +1,5 @@
 import { ulid } from '@memberloop/shared';
+import type { SmsProviderName } from '../../config';
 
 /**
  * An SMS gateway. `send` delivers one text to one phone (mainland mobile, 11 digits) and answers the gateway's
@@ -33,9 +34,17 @@ export const devSmsProvider: SmsProvider = {
   },
 };
 
-/** Providers by name: the development one plus those given to the messaging service. */
+/**
+ * The providers built into this server, one per name MESSAGING_SMS_PROVIDER accepts (config.ts lists the names;
+ * this record's type makes a name without an implementation, or an implementation without a name, a type error).
+ */
+export const BUILT_IN_SMS_PROVIDERS: Record<SmsProviderName, SmsProvider> = {
+  dev: devSmsProvider,
+};
+
+/** Providers by name: the built-in ones plus those given to the messaging service (which win on a clash). */
 export function smsProviderRegistry(extra: Record<string, SmsProvider> = {}): ReadonlyMap<string, SmsProvider> {
-  const registry = new Map<string, SmsProvider>([['dev', devSmsProvider]]);
+  const registry = new Map<string, SmsProvider>(Object.entries(BUILT_IN_SMS_PROVIDERS));
   for (const [name, provider] of Object.entries(extra)) registry.set(name, provider);
   return registry;
 }
