@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { CampaignTrigger } from '@memberloop/shared';
 import { withTransaction } from '../src/db/transaction';
 import { insertEvents, insertPurchase } from './analytics-fixtures';
+import { createTemplate } from './coupons-fixtures';
 import { startTestServer, type TestServer } from './harness';
 import { activate, addMembers, campaignWorld, createCampaign, DAY, deliveriesOf, HOUR, query, T0, tickAndRun, type CampaignWorld } from './campaigns-fixtures';
 
@@ -15,10 +16,14 @@ beforeEach(() => server.clock.set(T0));
 
 let brands = 0;
 /** A brand of its own and an active triggered campaign, activated at `activatedAt`. */
-async function triggered(trigger: CampaignTrigger, activatedAt = T0): Promise<{ world: CampaignWorld; campaignId: string }> {
+async function triggered(
+  trigger: CampaignTrigger,
+  activatedAt = T0,
+  inbox = { title: '{{name}}', body: '积分 {{expiringPoints}} 将于 {{expiringDate}} 过期' },
+): Promise<{ world: CampaignWorld; campaignId: string }> {
   const world = await campaignWorld(server, `trg${++brands}`);
   server.clock.set(activatedAt);
-  const campaign = await createCampaign(server, world, { kind: 'triggered', trigger, variants: [{ key: 'a', weight: 1, actions: { message: { inbox: { title: '{{name}}', body: '积分 {{expiringPoints}} 将于 {{expiringDate}} 过期' } } } }] });
+  const campaign = await createCampaign(server, world, { kind: 'triggered', trigger, variants: [{ key: 'a', weight: 1, actions: { message: { inbox } } }] });
   await activate(server, world, campaign.id);
   server.clock.set(T0);
   return { world, campaignId: campaign.id };
@@ -83,6 +88,55 @@ describe('daily triggers fire on their brand-local day at their hour, once', () 
     expect(await firedAt(campaignId, tenAm('2026-11-25'))).toEqual([]);
     const [message] = await query<{ variables: Record<string, unknown> }>(server, sql`select variables from message_outbox where brand_id = ${world.brandId}`);
     expect(message!.variables).toMatchObject({ expiringPoints: 120, expiringDate: '2026-12-01T10:00:00.000Z' });
+  });
+
+  it('coupon expiring within 3 days: from the first local day the coupon is within reach, once per coupon, never for a used or expired one', async () => {
+    const { world, campaignId } = await triggered({ type: 'coupon_expiring', days: 3 }, new Date('2026-11-20T00:00:00Z'), { title: '{{name}}', body: '您的{{coupon}}将于{{couponExpiresAt}}到期' });
+    const template = await createTemplate(server, world.token, { name: '满100减20' });
+    const [twoCoupons, afterMidnight, redeemed, expired, revoked] = await addMembers(server, world.brandId, 5);
+    const coupon = async (memberId: string, validUntil: string, status: 'available' | 'redeemed' | 'expired' | 'revoked' = 'available') => {
+      const id = newId('coupon');
+      await server.database.db.execute(sql`insert into coupons (id, brand_id, template_id, member_id, code, status, valid_from, valid_until, issued_via, redeemed_at)
+        values (${id}, ${world.brandId}, ${template.id}, ${memberId}, ${'C' + id}, ${status}, ${new Date('2026-11-01T00:00:00Z')}, ${new Date(validUntil)}, 'grant',
+                ${status === 'redeemed' ? new Date('2026-11-10T00:00:00Z') : null})`);
+      return id;
+    };
+    const lastSecondOf27th = await coupon(twoCoupons!, '2026-11-27T15:59:59Z'); // 23:59:59 on the 27th in Shanghai
+    const noonOf28th = await coupon(twoCoupons!, '2026-11-28T04:00:00Z');
+    // 00:30 on the 28th in Shanghai, still the 27th in UTC: within reach from the 25th, not the 24th
+    const justPastMidnight = await coupon(afterMidnight!, '2026-11-27T16:30:00Z');
+    await coupon(redeemed!, '2026-11-26T04:00:00Z', 'redeemed');
+    await coupon(revoked!, '2026-11-26T04:00:00Z', 'revoked');
+    // validity ended before the first run: one the expiry job has marked, one it has not reached yet
+    await coupon(expired!, '2026-11-22T04:00:00Z', 'expired');
+    await coupon(expired!, '2026-11-23T01:00:00Z');
+
+    expect(await firedAt(campaignId, tenAm('2026-11-23'))).toEqual([]);
+    expect(await firedAt(campaignId, new Date('2026-11-24T01:59:00Z'))).toEqual([]); // 09:59, before the trigger hour
+    expect(await firedAt(campaignId, tenAm('2026-11-24'))).toEqual([twoCoupons]);
+    expect(await firedAt(campaignId, new Date('2026-11-24T09:00:00Z'))).toEqual([]); // a later tick the same day
+    expect(await firedAt(campaignId, tenAm('2026-11-25'))).toEqual([twoCoupons, afterMidnight].sort());
+    expect(await firedAt(campaignId, tenAm('2026-11-26'))).toEqual([]);
+    expect(await firedAt(campaignId, tenAm('2026-11-27'))).toEqual([]);
+
+    const decided = await deliveriesOf(server, campaignId);
+    expect(decided.map((row) => [row.member_id, row.trigger_ref, row.status]).sort()).toEqual(
+      [
+        [twoCoupons, `coupon:${lastSecondOf27th}`, 'queued'],
+        [twoCoupons, `coupon:${noonOf28th}`, 'queued'],
+        [afterMidnight, `coupon:${justPastMidnight}`, 'queued'],
+      ].sort(),
+    );
+    // the message names the coupon that is expiring
+    const messages = await query<{ source_ref: string; variables: Record<string, unknown> }>(server, sql`select source_ref, variables from message_outbox where brand_id = ${world.brandId}`);
+    const byRef = new Map(decided.map((row) => [row.id, row.trigger_ref]));
+    expect(messages.map((m) => [byRef.get(m.source_ref), m.variables]).sort()).toEqual(
+      [
+        [`coupon:${lastSecondOf27th}`, { name: expect.any(String), coupon: '满100减20', couponExpiresAt: '2026-11-27T15:59:59.000Z' }],
+        [`coupon:${noonOf28th}`, { name: expect.any(String), coupon: '满100减20', couponExpiresAt: '2026-11-28T04:00:00.000Z' }],
+        [`coupon:${justPastMidnight}`, { name: expect.any(String), coupon: '满100减20', couponExpiresAt: '2026-11-27T16:30:00.000Z' }],
+      ].sort(),
+    );
   });
 
   it('repurchase due: the predicted next purchase falls on the local day', async () => {
