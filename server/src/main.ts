@@ -17,6 +17,22 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  // SIGTERM/SIGINT are ours from here on, so no signal ever ends the process by its default action. One that
+  // arrives while the server is starting (migrations, demo seed) is kept and acted on once it is up, so a
+  // migration is never cut in half; a second one while starting exits at once.
+  let shutdown: ((signal: NodeJS.Signals) => Promise<void>) | undefined;
+  let signalWhileStarting: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (shutdown) return void shutdown(signal);
+    if (signalWhileStarting) {
+      console.error(`${signal} again while starting: exiting without a clean shutdown`);
+      process.exit(1);
+    }
+    signalWhileStarting = signal;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
   const database = await connectDatabase(config);
   const app = await buildApp({ config, database });
   const started = Date.now();
@@ -35,6 +51,28 @@ async function main(): Promise<void> {
     jobs: allJobs(app.services, database.db, systemClock),
     timeZone: config.defaultTimeZone,
   });
+
+  let closing = false;
+  const close = async (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    try {
+      // schedules and the worker loops first (each finishes and commits the batch in progress), then HTTP, then
+      // the database they all use
+      await jobs.stop();
+      await Promise.all([app.services.campaigns.stopWorkers(), app.services.messaging.stopWorkers()]);
+      await app.close();
+      await database.close();
+    } catch (error) {
+      app.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+    app.log.info({ signal }, 'stopped');
+    process.exit(0);
+  };
+  if (signalWhileStarting) return close(signalWhileStarting);
+
   if (config.jobsEnabled) {
     jobs.start();
     void jobs.recover().catch((error) => app.log.error({ err: error }, 'job recovery failed'));
@@ -43,21 +81,9 @@ async function main(): Promise<void> {
     app.services.messaging.startWorkers();
   }
 
-  let closing = false;
-  const close = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    await jobs.stop();
-    await Promise.all([app.services.campaigns.stopWorkers(), app.services.messaging.stopWorkers()]);
-    await app.close();
-    await database.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void close('SIGINT'));
-  process.on('SIGTERM', () => void close('SIGTERM'));
-
   await app.listen({ host: config.host, port: config.port });
+  shutdown = close;
+  if (signalWhileStarting) return close(signalWhileStarting);
   if (demo) printDemo(config, demo);
 }
 
