@@ -23,6 +23,7 @@ import {
   type UpdateAnalyticsSettingsBody,
 } from '@memberloop/shared';
 import type { ServiceDeps } from '../../deps';
+import type { Db } from '../../db/client';
 import { withTransaction } from '../../db/transaction';
 import type { StaffContext } from '../../http/auth';
 import { AppError } from '../../http/errors';
@@ -31,8 +32,8 @@ import type { BrandsService } from '../brands';
 import type { MembersService } from '../members';
 import * as repo from './analytics.repository';
 import * as dashboardRepo from './dashboard.repository';
-import { compileSegmentFilter } from './segment-compiler';
 import * as segmentsRepo from './segments.repository';
+import type { CompiledSegment } from './segment-compiler';
 import { effectiveSettings, settingsProblems } from './settings';
 import { scoreBrand, type ProgressCallback, type ScoringProgress } from './scoring.service';
 import { requireOffice } from '../../http/auth';
@@ -119,7 +120,7 @@ export function createAnalyticsService(
   }
 
   async function countFilter(brandId: string, filter: SegmentFilter, now: Date): Promise<number> {
-    return segmentsRepo.countMembers(db, compileSegmentFilter(filter, { brandId, now }));
+    return segmentsRepo.countMembers(db, brandId, filter, now);
   }
 
   async function existingSegment(brandId: string, segmentId: string): Promise<repo.SegmentRow> {
@@ -135,6 +136,18 @@ export function createAnalyticsService(
   }
 
   return {
+    /** Work other modules do inside their own transactions. */
+    steps: {
+      /**
+       * A saved segment's members at `now` as SQL for the caller's query (campaign audiences):
+       * `select ${memberId} ${body}`; undefined when the brand has no such segment.
+       */
+      async segmentSql(tx: Db, brandId: string, segmentId: string, now: Date): Promise<CompiledSegment | undefined> {
+        if (!isId('segment', segmentId)) return undefined;
+        const row = await repo.findSegment(tx, brandId, segmentId);
+        return row ? segmentsRepo.compileFor(tx, brandId, row.filter as SegmentFilter, now) : undefined;
+      },
+    },
     /**
      * Recomputes every member's scores of one brand at `now` (nightly job, on-demand recompute,
      * benchmarks). No access check: callers are trusted server code.
@@ -240,7 +253,7 @@ export function createAnalyticsService(
       invalidFilter(body.filter);
       const started = Date.now();
       const now = clock.now();
-      const { count, memberIds } = await segmentsRepo.countAndSample(db, compileSegmentFilter(body.filter, { brandId: context.brandId, now }), body.sampleSize ?? 20);
+      const { count, memberIds } = await segmentsRepo.countAndSample(db, context.brandId, body.filter, now, body.sampleSize ?? 20);
       const ms = Date.now() - started;
       const sample: MemberStaffView[] = await Promise.all(memberIds.map((memberId) => modules.members.staffView(context, memberId)));
       return { count, sample, countedAt: now.toISOString(), ms };

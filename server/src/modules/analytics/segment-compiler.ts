@@ -36,11 +36,19 @@ const DAY_MS = 86_400_000;
 export interface CompileContext {
   brandId: string;
   now: Date;
+  /**
+   * The brand's latest purchase (segmentContext reads it). When it is not after `now` — always,
+   * except under a clock pinned in the past — "bought in the last N days" is one column test;
+   * unknown (undefined) or later, members whose last purchase is after `now` get an order probe.
+   */
+  latestPurchaseAt?: Date | null;
 }
 
 export interface CompiledSegment {
-  /** `from … where …`, to put after `select count(*)` or `select m.id` */
+  /** `from … where …`, to put after `select count(*)` or `select ${memberId}` */
   body: SQL;
+  /** the selected member's id in `body` (which table the query starts from depends on the filter) */
+  memberId: SQL;
 }
 
 const COMPARE_SQL: Record<CompareOp, SQL> = {
@@ -131,6 +139,8 @@ class Compiler {
     private readonly context: CompileContext,
     /** per-member figures as correlated subqueries (see aggregate) */
     private readonly perMember: boolean,
+    /** the member id column of the table the query starts from */
+    private readonly memberId: SQL,
   ) {}
 
   node(filter: SegmentFilter, negated: boolean): SQL {
@@ -164,7 +174,7 @@ class Compiler {
     if (condition.field === 'boughtCategory') {
       const where = [
         sql`o.brand_id = ${context.brandId}`,
-        sql`o.member_id = m.id`,
+        sql`o.member_id = ${this.memberId}`,
         sql`o.status <> 'refunded'`,
         ...periodBounds(condition.period, context, sql`o.occurred_at`),
         sql`i.brand_id = ${context.brandId}`,
@@ -182,7 +192,7 @@ class Compiler {
     if (condition.field === 'eventCount') {
       const from = new Date(context.now.getTime() - condition.lastDays * DAY_MS);
       return {
-        predicate: sql`exists (select 1 from events e where e.brand_id = ${context.brandId} and e.member_id = m.id and e.type = ${condition.eventType} and e.occurred_at > ${from} and e.occurred_at <= ${context.now})`,
+        predicate: sql`exists (select 1 from events e where e.brand_id = ${context.brandId} and e.member_id = ${this.memberId} and e.type = ${condition.eventType} and e.occurred_at > ${from} and e.occurred_at <= ${context.now})`,
         some,
         nullable: false,
       };
@@ -201,12 +211,14 @@ class Compiler {
     this.usesPurchaseSummary = true;
     if (!period) return sql`ps.order_count > 0`;
     const probe = () => {
-      const where = [sql`o.brand_id = ${context.brandId}`, sql`o.member_id = m.id`, sql`o.status <> 'refunded'`, ...periodBounds(period, context, sql`o.occurred_at`)];
+      const where = [sql`o.brand_id = ${context.brandId}`, sql`o.member_id = ${this.memberId}`, sql`o.status <> 'refunded'`, ...periodBounds(period, context, sql`o.occurred_at`)];
       return sql`exists (select 1 from orders o where ${sql.join(where, sql` and `)})`;
     };
     if (period.lastDays !== undefined) {
       // the window ends now: a last purchase inside it settles it; one after now (a pinned clock) needs the probe
       const from = new Date(context.now.getTime() - period.lastDays * DAY_MS);
+      const nothingAfterNow = context.latestPurchaseAt !== undefined && (context.latestPurchaseAt === null || context.latestPurchaseAt <= context.now);
+      if (nothingAfterNow) return sql`ps.last_purchase_at > ${from}`;
       return sql`ps.last_purchase_at > ${from} and (ps.last_purchase_at <= ${context.now} or ${probe()})`;
     }
     const parts: SQL[] = [];
@@ -221,7 +233,7 @@ class Compiler {
    * rows have none: when the condition holds for 0 they are counted as 0, else the condition stays
    * strict so the planner may join inner. Two shapes:
    * - when the filter also requires a condition on the member's profile, scores or tier
-   *   (`perMember`), a correlated subquery `(select … where … and member_id = m.id)`: PostgreSQL
+   *   (`perMember`), a correlated subquery `(select … where … and member_id = <the member>)`: PostgreSQL
    *   evaluates it last, only for the members the other conditions leave, each an index-only range
    *   scan of orders_member_paid_idx (or the events index);
    * - otherwise a left-joined aggregate over the whole period, `pN.v`: every member is a candidate,
@@ -230,10 +242,10 @@ class Compiler {
   private aggregate(from: SQL, where: SQL[], member: SQL, value: SQL, op: string, target: unknown): SQL {
     let column: SQL;
     if (this.perMember) {
-      column = sql`(select ${value} from ${from} where ${sql.join([...where, sql`${member} = m.id`], sql` and `)})`;
+      column = sql`(select ${value} from ${from} where ${sql.join([...where, sql`${member} = ${this.memberId}`], sql` and `)})`;
     } else {
       const alias = sql.raw(`p${++this.aggregates}`);
-      this.joins.push(sql`left join (select ${member} as member_id, ${value} as v from ${from} where ${sql.join(where, sql` and `)} group by ${member}) ${alias} on ${alias}.member_id = m.id`);
+      this.joins.push(sql`left join (select ${member} as member_id, ${value} as v from ${from} where ${sql.join(where, sql` and `)} group by ${member}) ${alias} on ${alias}.member_id = ${this.memberId}`);
       column = sql`${alias}.v`;
     }
     return compareValue(holdsForZero(op, target) ? sql`coalesce(${column}, 0)` : column, op, target, sql`bigint`);
@@ -340,19 +352,76 @@ function tierHoldsAtZero(condition: SegmentCondition): boolean {
   }
 }
 
+/** Fields of the member's own row: a filter with any of them reads `members`. */
+const PROFILE_FIELDS = new Set<string>(['birthdayMonth', 'joinedAt', 'marketingConsent', 'joinStoreId']);
+const SCORE_FIELDS = new Set<string>([
+  ...Object.keys(SEGMENT_NUMBER_FIELDS).filter((field) => field !== 'tierLevel' && field !== 'birthdayMonth'),
+  'nextPurchaseAt',
+  'valueSegment',
+  'loyaltyQuadrant',
+  'highPotential',
+]);
+
+function conditionsOf(filter: SegmentFilter): SegmentCondition[] {
+  if ('all' in filter) return filter.all.flatMap(conditionsOf);
+  if ('any' in filter) return filter.any.flatMap(conditionsOf);
+  if ('not' in filter) return conditionsOf(filter.not);
+  return [filter];
+}
+
+/** Whether a required condition can only hold for a member with purchases (a summary row). */
+function needsPurchases(condition: SegmentCondition): boolean {
+  if (condition.field === 'purchaseCount' && condition.period) return !holdsForZero(condition.op, condition.value);
+  if (condition.field === 'purchaseCount' || condition.field === 'purchaseAmountFen') return !condition.period && !holdsForZero(condition.op, condition.value);
+  return false;
+}
+
+type StartingTable = 'members' | 'scores' | 'tiers' | 'summary';
+
+/**
+ * The table the query starts from. Every member of the brand is in `members`, so a filter starts
+ * there whenever a condition could hold for a member without scores, tier or purchases, or asks
+ * about the profile. When a required condition already limits the members to those with a row in
+ * a narrower table (scored rScore ≥ 4, tier ≥ 1, bought in the last 90 days), the query starts
+ * there instead, and "the member is active" becomes an anti-join with the partial index of the few
+ * members who are not (members_inactive_idx) instead of a visit to each candidate's member row.
+ */
+function startingTable(filter: SegmentFilter): StartingTable {
+  if (conditionsOf(filter).some((condition) => PROFILE_FIELDS.has(condition.field))) return 'members';
+  const required = requiredConditions(filter);
+  const strict = (condition: SegmentCondition) => condition.op !== 'isNull';
+  if (required.some((condition) => SCORE_FIELDS.has(condition.field) && strict(condition))) return 'scores';
+  if (required.some((condition) => !tierHoldsAtZero(condition))) return 'tiers';
+  if (required.some(needsPurchases)) return 'summary';
+  return 'members';
+}
+
+const STARTING: Record<StartingTable, { table: SQL; alias: SQL; memberId: SQL }> = {
+  members: { table: sql`members m`, alias: sql`m`, memberId: sql`m.id` },
+  scores: { table: sql`member_scores s`, alias: sql`s`, memberId: sql`s.member_id` },
+  tiers: { table: sql`member_tiers t`, alias: sql`t`, memberId: sql`t.member_id` },
+  summary: { table: sql`member_purchase_summaries ps`, alias: sql`ps`, memberId: sql`ps.member_id` },
+};
+
 /** Compiles a filter that segmentFilterProblems() found valid. */
 export function compileSegmentFilter(filter: SegmentFilter, context: CompileContext): CompiledSegment {
-  const compiler = new Compiler(context, requiredConditions(filter).some((condition) => !PERIOD_FIGURES.has(condition.field)));
+  const start = startingTable(filter);
+  const { table, alias, memberId } = STARTING[start];
+  const required = requiredConditions(filter);
+  const compiler = new Compiler(context, required.some((condition) => !PERIOD_FIGURES.has(condition.field)), memberId);
   const predicate = compiler.node(filter, false);
+  const brandId = context.brandId;
   const joins: SQL[] = [];
   // score conditions are strict (null is no match), so the planner already joins member_scores inner;
   // the tier level is coalesced to 0, so say it: inner when a required tier condition excludes level 0
-  const tierInner = requiredConditions(filter).some((condition) => !tierHoldsAtZero(condition));
-  if (compiler.usesScores) joins.push(sql`left join member_scores s on s.brand_id = m.brand_id and s.member_id = m.id`);
-  if (compiler.usesTiers) joins.push(sql`${tierInner ? sql`join` : sql`left join`} member_tiers t on t.brand_id = m.brand_id and t.member_id = m.id`);
-  if (compiler.usesPurchaseSummary) joins.push(sql`left join member_purchase_summaries ps on ps.brand_id = m.brand_id and ps.member_id = m.id`);
+  const tierInner = required.some((condition) => !tierHoldsAtZero(condition));
+  if (compiler.usesScores && start !== 'scores') joins.push(sql`left join member_scores s on s.brand_id = ${brandId} and s.member_id = ${memberId}`);
+  if (compiler.usesTiers && start !== 'tiers') joins.push(sql`${tierInner ? sql`join` : sql`left join`} member_tiers t on t.brand_id = ${brandId} and t.member_id = ${memberId}`);
+  if (compiler.usesPurchaseSummary && start !== 'summary') joins.push(sql`left join member_purchase_summaries ps on ps.brand_id = ${brandId} and ps.member_id = ${memberId}`);
   joins.push(...compiler.joins);
-  return {
-    body: sql`from members m ${sql.join(joins, sql` `)} where m.brand_id = ${context.brandId} and m.status = 'active' and ${predicate}`,
-  };
+  const active =
+    start === 'members'
+      ? sql`m.status = 'active'`
+      : sql`not exists (select 1 from members inactive where inactive.brand_id = ${brandId} and inactive.status <> 'active' and inactive.id = ${memberId})`;
+  return { body: sql`from ${table} ${sql.join(joins, sql` `)} where ${alias}.brand_id = ${brandId} and ${active} and ${predicate}`, memberId };
 }

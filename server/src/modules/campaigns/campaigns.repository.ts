@@ -92,11 +92,6 @@ export async function brandInfo(tx: Db, brandId: string): Promise<{ name: string
   return { name: row?.name ?? '', timeZone: row?.time_zone ?? 'Asia/Shanghai' };
 }
 
-export async function segmentFilter(tx: Db, brandId: string, segmentId: string): Promise<unknown | undefined> {
-  const [row] = rows<{ filter: unknown }>(await tx.execute(sql`select filter from segments where brand_id = ${brandId} and id = ${segmentId}`));
-  return row?.filter;
-}
-
 export async function couponTemplatesOf(tx: Db, brandId: string, ids: string[]) {
   if (ids.length === 0) return new Map<string, TemplateFacts>();
   const result = rows<TemplateFacts>(

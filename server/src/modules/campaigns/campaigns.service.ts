@@ -21,9 +21,8 @@ import type { ServiceDeps } from '../../deps';
 import { requireOffice, type StaffContext } from '../../http/auth';
 import { AppError, isAppError, validationFailed } from '../../http/errors';
 import { runOnce, type IdempotencyKey } from '../../http/idempotency';
-import type { AnalyticsService } from '../analytics';
-// the compiler is pure (no I/O): it turns a saved segment's filter into SQL for the run's member batches
-import { compileSegmentFilter } from '../analytics/segment-compiler';
+// a saved segment's members come as SQL from analytics.steps.segmentSql, joined into the run's member batches
+import type { AnalyticsService, CompiledSegment } from '../analytics';
 import { auditActor, recordAudit } from '../audit';
 import type { CouponsService } from '../coupons';
 import type { MembersService } from '../members';
@@ -46,7 +45,7 @@ export interface CampaignsModules {
   points: PointsService;
   tiers: TiersService;
   coupons: CouponsService;
-  analytics: AnalyticsService;
+  analytics: Pick<AnalyticsService, 'steps'>;
   messaging: MessagingService;
 }
 
@@ -155,7 +154,7 @@ export function createCampaignsService(deps: ServiceDeps, modules: CampaignsModu
   async function checkDefinition(tx: Db, brandId: string, body: CreateCampaignBody, now: Date): Promise<void> {
     const problems = definitionProblems(body, now);
     if (problems.length) throw new AppError('CAMPAIGN_INVALID', problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
-    if (body.segmentId && (await repo.segmentFilter(tx, brandId, body.segmentId)) === undefined) {
+    if (body.segmentId && (await modules.analytics.steps.segmentSql(tx, brandId, body.segmentId, now)) === undefined) {
       throw new AppError('SEGMENT_NOT_FOUND', `Segment ${body.segmentId} not found`, [{ path: 'body/segmentId', message: 'not a segment of this brand' }]);
     }
     const templateIds = [...new Set(body.variants.flatMap((v) => (v.actions.couponTemplateId ? [v.actions.couponTemplateId] : [])))];
@@ -209,16 +208,17 @@ export function createCampaignsService(deps: ServiceDeps, modules: CampaignsModu
     timeZone: string;
     /** the run's reference time */
     at: Date;
-    segment: SegmentFilter | null;
+    /** the saved segment's members, compiled for the run's reference time */
+    segment: CompiledSegment | null;
   }
 
   async function scopeOf(tx: Db, campaign: repo.CampaignRow, at: Date): Promise<RunScope> {
     const { timeZone } = await repo.brandInfo(tx, campaign.brandId);
-    let segment: SegmentFilter | null = null;
+    let segment: CompiledSegment | null = null;
     if (campaign.segmentId) {
-      const filter = await repo.segmentFilter(tx, campaign.brandId, campaign.segmentId);
-      if (filter === undefined) throw new AppError('SEGMENT_NOT_FOUND');
-      segment = filter as SegmentFilter;
+      const compiled = await modules.analytics.steps.segmentSql(tx, campaign.brandId, campaign.segmentId, at);
+      if (compiled === undefined) throw new AppError('SEGMENT_NOT_FOUND');
+      segment = compiled;
     }
     return { campaign, timeZone, at, segment };
   }
@@ -228,12 +228,13 @@ export function createCampaignsService(deps: ServiceDeps, modules: CampaignsModu
     const { campaign, at, segment, timeZone } = scope;
     const brandId = campaign.brandId;
     const after = cursor ?? '';
-    const segmentCheck = segment ? sql`and exists (select 1 ${compileSegmentFilter(segment, { brandId, now: at }).body} and m.id = a.member_id)` : sql``;
+    const compiled = segment;
+    const segmentCheck = compiled ? sql`and exists (select 1 ${compiled.body} and ${compiled.memberId} = a.member_id)` : sql``;
     const trigger = campaign.trigger as CampaignTrigger | null;
     if (campaign.kind !== 'triggered' || !trigger) {
-      if (segment) {
+      if (compiled) {
         return sql`select a.member_id, null::text as trigger_ref, null::jsonb as extra
-          from (select m.id as member_id ${compileSegmentFilter(segment, { brandId, now: at }).body} and m.id > ${after}) a`;
+          from (select ${compiled.memberId} as member_id ${compiled.body} and ${compiled.memberId} > ${after}) a`;
       }
       return sql`select m.id as member_id, null::text as trigger_ref, null::jsonb as extra from members m where m.brand_id = ${brandId} and m.status = 'active' and m.id > ${after}`;
     }

@@ -38,6 +38,9 @@ export const members = pgTable(
     // one member per phone per brand: a second binding is a conflict, never a silent merge
     uniqueIndex('members_brand_phone_unique').on(t.brandId, t.phone).where(sql`${t.phone} is not null`),
     index('members_brand_joined_idx').on(t.brandId, t.joinedAt),
+    // the few members who are not active: segment counts that start from scores, tiers or purchases
+    // exclude them with an anti-join against this small index instead of reading every member row
+    index('members_inactive_idx').on(t.brandId, t.id).where(sql`${t.status} <> 'active'`),
     check('members_status_check', sql`${t.status} in ('active', 'disabled')`),
     check('members_phone_bound_check', sql`(${t.phone} is null) = (${t.phoneBoundAt} is null)`),
   ],

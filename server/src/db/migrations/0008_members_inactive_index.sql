@@ -1,0 +1,1 @@
+CREATE INDEX "members_inactive_idx" ON "members" USING btree ("brand_id","id") WHERE "members"."status" <> 'active';
