@@ -165,6 +165,8 @@ describe('segment purchase conditions read the summary and agree with the orders
     ['bought from a date on', { field: 'purchaseCount', period: { from: iso(-50) }, op: 'gte', value: 1 }, ['p1', 'p2', 'p3', 'p5', 'p7']],
     ['bought before a date', { field: 'purchaseCount', period: { to: iso(-99) }, op: 'gte', value: 1 }, ['p2', 'p3', 'p4']],
     ['bought in a closed window (p2 and p3 straddle it without a purchase inside)', { field: 'purchaseCount', period: { from: iso(-150), to: iso(-50) }, op: 'gte', value: 1 }, ['p4', 'p7']],
+    ['bought in a window that ends after the latest purchase', { field: 'purchaseCount', period: { from: iso(-50), to: iso(10) }, op: 'gte', value: 1 }, ['p1', 'p2', 'p3', 'p5', 'p7']],
+    ['bought in a window that ends before the latest purchase (p3 and p5 bought after it)', { field: 'purchaseCount', period: { from: iso(-50), to: iso(1) }, op: 'gte', value: 1 }, ['p1', 'p2', 'p7']],
     ['no purchase in a closed window', { field: 'purchaseCount', period: { from: iso(-150), to: iso(-50) }, op: 'lt', value: 1 }, ['p1', 'p2', 'p3', 'p5', 'p6']],
     ['never bought', { field: 'purchaseCount', op: 'eq', value: 0 }, ['p6']],
     ['all-time count (refunded orders do not count)', { field: 'purchaseCount', op: 'gte', value: 2 }, ['p2', 'p3', 'p7']],

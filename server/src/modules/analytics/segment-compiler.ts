@@ -221,10 +221,13 @@ class Compiler {
       if (nothingAfterNow) return sql`ps.last_purchase_at > ${from}`;
       return sql`ps.last_purchase_at > ${from} and (ps.last_purchase_at <= ${context.now} or ${probe()})`;
     }
+    // a window whose end is after the brand's latest purchase is open at that end ("since September 1st")
+    const latest = context.latestPurchaseAt;
+    const to = period.to !== undefined && !(latest !== undefined && (latest === null || latest < new Date(period.to))) ? new Date(period.to) : undefined;
     const parts: SQL[] = [];
     if (period.from !== undefined) parts.push(sql`ps.last_purchase_at >= ${new Date(period.from)}`);
-    if (period.to !== undefined) parts.push(sql`ps.first_purchase_at < ${new Date(period.to)}`);
-    if (period.from !== undefined && period.to !== undefined) parts.push(probe());
+    if (to !== undefined) parts.push(sql`ps.first_purchase_at < ${to}`);
+    if (period.from !== undefined && to !== undefined) parts.push(probe());
     return parts.length ? sql.join(parts, sql` and `) : sql`ps.order_count > 0`;
   }
 
