@@ -75,6 +75,7 @@ async function main(): Promise<void> {
 
   if (config.jobsEnabled) {
     jobs.start();
+    // not awaited (the server listens meanwhile); jobs.stop() waits for it, and no recovered run starts once it began
     void jobs.recover().catch((error) => app.log.error({ err: error }, 'job recovery failed'));
     // campaign runs and the message outbox are worked through continuously; a restart resumes them
     app.services.campaigns.startWorkers();

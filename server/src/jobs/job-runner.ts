@@ -29,6 +29,9 @@ export type JobRunner = ReturnType<typeof createJobRunner>;
 export function createJobRunner({ db, clock, logger, jobs, timeZone }: { db: Db; clock: Clock; logger: FastifyBaseLogger; jobs: JobDefinition[]; timeZone: string }) {
   const tasks: ScheduledTask[] = [];
   const running = new Set<Promise<unknown>>();
+  /** recover() calls in progress: stop() waits for them, and they start no run once it has begun */
+  const recovering = new Set<Promise<unknown>>();
+  let stopping = false;
 
   async function claim(job: JobDefinition, scheduledFor: Date): Promise<string | null> {
     const now = clock.now();
@@ -54,11 +57,32 @@ export function createJobRunner({ db, clock, logger, jobs, timeZone }: { db: Db;
     return retaken?.id ?? null;
   }
 
-  /** Runs one schedule of a job unless another runner has it; resolves when done. */
+  /**
+   * Gives back a run claimed while stop() began, before the job started: `failed` with the attempt not counted,
+   * so the next start's recover() takes it up (a deleted row would be lost: the schedule's minute has passed).
+   */
+  async function release(runId: string): Promise<void> {
+    await db
+      .update(jobRuns)
+      .set({ status: 'failed', attempts: sql`${jobRuns.attempts} - 1`, finishedAt: clock.now(), error: 'not started: the server was stopping' })
+      .where(eq(jobRuns.id, runId));
+  }
+
+  /**
+   * Runs one schedule of a job unless another runner has it or this runner is stopping ('skipped'); resolves
+   * when done.
+   */
   async function runScheduled(job: JobDefinition, scheduledFor: Date): Promise<'ran' | 'skipped' | 'failed'> {
+    if (stopping) return 'skipped';
     const runId = await claim(job, scheduledFor);
     if (!runId) return 'skipped';
     const log = logger.child({ job: job.name, scheduledFor: scheduledFor.toISOString() });
+    if (stopping) {
+      // stop() began while the claim was on its way: the job does not start
+      await release(runId);
+      log.info('job not started: the runner is stopping');
+      return 'skipped';
+    }
     const heartbeat = setInterval(() => {
       void db.update(jobRuns).set({ heartbeatAt: clock.now() }).where(eq(jobRuns.id, runId)).catch(() => {});
     }, HEARTBEAT_MS);
@@ -85,6 +109,21 @@ export function createJobRunner({ db, clock, logger, jobs, timeZone }: { db: Db;
     return promise;
   }
 
+  async function recover(): Promise<number> {
+    const stale = new Date(clock.now().getTime() - STALE_AFTER_MS);
+    const rows = await db
+      .select()
+      .from(jobRuns)
+      .where(and(lt(jobRuns.attempts, MAX_ATTEMPTS), or(eq(jobRuns.status, 'failed'), and(eq(jobRuns.status, 'running'), lt(jobRuns.heartbeatAt, stale)))));
+    let resumed = 0;
+    for (const row of rows) {
+      if (stopping) break;
+      const job = jobs.find((candidate) => candidate.name === row.jobName);
+      if (job && (await track(runScheduled(job, row.scheduledFor))) !== 'skipped') resumed++;
+    }
+    return resumed;
+  }
+
   return {
     runScheduled: (job: JobDefinition, scheduledFor: Date) => track(runScheduled(job, scheduledFor)),
 
@@ -95,22 +134,20 @@ export function createJobRunner({ db, clock, logger, jobs, timeZone }: { db: Db;
       return track(runScheduled(job, clock.now()));
     },
 
-    /** Takes up runs that a crash interrupted or that failed with attempts left. */
-    async recover(): Promise<number> {
-      const stale = new Date(clock.now().getTime() - STALE_AFTER_MS);
-      const rows = await db
-        .select()
-        .from(jobRuns)
-        .where(and(lt(jobRuns.attempts, MAX_ATTEMPTS), or(eq(jobRuns.status, 'failed'), and(eq(jobRuns.status, 'running'), lt(jobRuns.heartbeatAt, stale)))));
-      let resumed = 0;
-      for (const row of rows) {
-        const job = jobs.find((candidate) => candidate.name === row.jobName);
-        if (job && (await track(runScheduled(job, row.scheduledFor))) !== 'skipped') resumed++;
-      }
-      return resumed;
+    /**
+     * Takes up runs that a crash interrupted or that failed with attempts left, one after the other. Once stop()
+     * has begun it starts no more, and stop() waits for it to return.
+     */
+    recover(): Promise<number> {
+      const recovery = recover();
+      recovering.add(recovery);
+      const forget = () => void recovering.delete(recovery);
+      void recovery.then(forget, forget);
+      return recovery;
     },
 
     start(): void {
+      stopping = false;
       for (const job of jobs) {
         tasks.push(
           cron.schedule(
@@ -126,11 +163,16 @@ export function createJobRunner({ db, clock, logger, jobs, timeZone }: { db: Db;
       logger.info({ jobs: jobs.map((job) => `${job.name} (${job.cron})`), timeZone }, 'job schedules started');
     },
 
-    /** Stops the schedules and waits for runs in progress. */
+    /**
+     * Stops the schedules and waits for runs in progress and for recover() calls to return; from its first line
+     * on no run starts (a schedule that fires, a recovered run, runNow), so when it resolves the database is no
+     * longer used. A stopped runner stays stopped until start().
+     */
     async stop(): Promise<void> {
+      stopping = true;
       for (const task of tasks) await task.stop();
       tasks.length = 0;
-      await Promise.allSettled([...running]);
+      await Promise.allSettled([...recovering, ...running]);
     },
   };
 }
