@@ -1,6 +1,6 @@
 /**
  * `npm run bench:analytics -- [--members 1000000] [--seed 1] [--orders-per-member 10] [--end YYYY-MM-DD] [--no-events]`
- * `npm run bench:analytics -- --database-url URL --brand CODE [--end YYYY-MM-DD]`
+ * `npm run bench:analytics -- --database-url URL --brand CODE [--end YYYY-MM-DD] [--segments-only]`
  *
  * On the throwaway PostgreSQL bench-analytics.mjs starts (DATABASE_URL): migrates, generates a brand with
  * N members and about 10 purchases each (scripts/generate). With --database-url and --brand, on that
@@ -33,14 +33,20 @@ interface Args {
   /** reuse this database and the brand with this code instead of generating */
   databaseUrl: string | null;
   brand: string | null;
+  /** only the segment counts, on a brand scored earlier */
+  segmentsOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { members: 1_000_000, seed: 1, ordersPerMember: 10, end: todayInChina(), events: true, databaseUrl: null, brand: null };
+  const args: Args = { members: 1_000_000, seed: 1, ordersPerMember: 10, end: todayInChina(), events: true, databaseUrl: null, brand: null, segmentsOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i]!.replace(/^--/, '').split(/=(.*)/s, 2) as [string, string | undefined];
     if (name === 'no-events') {
       args.events = false;
+      continue;
+    }
+    if (name === 'segments-only') {
+      args.segmentsOnly = true;
       continue;
     }
     const value = inline ?? argv[++i];
@@ -51,10 +57,11 @@ function parseArgs(argv: string[]): Args {
     else if (name === 'end') args.end = value;
     else if (name === 'database-url') args.databaseUrl = value;
     else if (name === 'brand') args.brand = value;
-    else throw new Error(`unknown option --${name} (--members, --seed, --orders-per-member, --end, --no-events, --database-url, --brand)`);
+    else throw new Error(`unknown option --${name} (--members, --seed, --orders-per-member, --end, --no-events, --database-url, --brand, --segments-only)`);
   }
   if (!Number.isInteger(args.members) || args.members < 1) throw new Error('--members must be a whole number ≥ 1');
   if ((args.databaseUrl === null) !== (args.brand === null)) throw new Error('--database-url and --brand go together (reuse a generated brand)');
+  if (args.segmentsOnly && args.brand === null) throw new Error('--segments-only needs --database-url and --brand (a brand scored earlier)');
   return args;
 }
 
@@ -151,6 +158,8 @@ async function main() {
     let scoring: unknown = null;
     if (!service) {
       log(`scoring: not available (${reason})`);
+    } else if (args.segmentsOnly) {
+      log('scoring: skipped (--segments-only: the scores scoring wrote earlier)');
     } else {
       log(`scoring ${args.members.toLocaleString('en-US')} members through the analytics service's scoreBrand`);
       const report = stageReporter('scoring');
@@ -162,7 +171,8 @@ async function main() {
     const aggregateScanSeconds = Math.min(firstScan, await scan());
     log(`aggregate scan again: best of two ${aggregateScanSeconds} s`);
 
-    // 3. a live segment count: scored recently active, silver tier or above, bought in the last 90 days
+    // 3. live segment counts: the issue's filter (scored recently active, silver tier or above, bought in the last
+    // 90 days), then other shapes an operator builds, each the median of five runs after a warm-up
     const filter = {
       all: [
         { field: 'rScore', op: 'gte', value: 4 },
@@ -170,14 +180,51 @@ async function main() {
         { field: 'purchaseCount', period: { lastDays: 90 }, op: 'gte', value: 1 },
       ],
     };
+    const endMs = now.getTime();
+    const isoDaysBefore = (days: number) => new Date(endMs - days * DAY_MS).toISOString();
+    const otherShapes: Record<string, unknown> = {
+      'value segment + tier + bought in the last 30 days': {
+        all: [{ field: 'valueSegment', op: 'in', value: ['high_value', 'potential'] }, { field: 'tierLevel', op: 'gte', value: 1 }, { field: 'purchaseCount', period: { lastDays: 30 }, op: 'gte', value: 1 }],
+      },
+      'fScore + tier + no purchase in the last 60 days': {
+        all: [{ field: 'fScore', op: 'gte', value: 3 }, { field: 'tierLevel', op: 'gte', value: 1 }, { field: 'purchaseCount', period: { lastDays: 60 }, op: 'eq', value: 0 }],
+      },
+      'rScore + tier + bought since a date': {
+        all: [{ field: 'rScore', op: 'gte', value: 3 }, { field: 'tierLevel', op: 'eq', value: 2 }, { field: 'purchaseCount', period: { from: isoDaysBefore(60) }, op: 'gte', value: 1 }],
+      },
+      'rScore + tier + bought in a closed window 6 to 3 months back': {
+        all: [{ field: 'rScore', op: 'gte', value: 3 }, { field: 'tierLevel', op: 'gte', value: 1 }, { field: 'purchaseCount', period: { from: isoDaysBefore(180), to: isoDaysBefore(90) }, op: 'gte', value: 1 }],
+      },
+      'consent + rScore + tier + bought in the last 90 days': { all: [{ field: 'marketingConsent', op: 'eq', value: true }, ...filter.all] },
+      'rScore + tier + spent ≥ ¥500 in the last 90 days': {
+        all: [{ field: 'rScore', op: 'gte', value: 4 }, { field: 'tierLevel', op: 'gte', value: 1 }, { field: 'purchaseAmountFen', period: { lastDays: 90 }, op: 'gte', value: 50_000 }],
+      },
+    };
+    const shapes: { filter: string; count: number; ms: number; minMs: number; maxMs: number }[] = [];
     if (service && typeof service.countSegment === 'function') {
-      await service.countSegment(brandId, filter); // planner statistics and caches warm, as on a server that runs
-      started = performance.now();
-      segmentCount = await service.countSegment(brandId, filter);
-      segmentCountMs = Math.round(performance.now() - started);
-      log(`segment count ${JSON.stringify(filter)}: ${segmentCount.toLocaleString('en-US')} members in ${segmentCountMs} ms`);
+      const time = async (name: string, shape: unknown) => {
+        const count = await service.countSegment!(brandId, shape); // planner statistics and caches warm, as on a server that runs
+        const runs: number[] = [];
+        for (let run = 0; run < 5; run++) {
+          started = performance.now();
+          await service.countSegment!(brandId, shape);
+          runs.push(Math.round(performance.now() - started));
+        }
+        runs.sort((a, b) => a - b);
+        const figure = { filter: name, count, ms: runs[2]!, minMs: runs[0]!, maxMs: runs[4]! };
+        log(`segment count ${name}: ${count.toLocaleString('en-US')} members in ${figure.ms} ms (median of 5; ${figure.minMs}–${figure.maxMs})`);
+        return figure;
+      };
+      const main = await time(JSON.stringify(filter), filter);
+      segmentCount = main.count;
+      segmentCountMs = main.ms;
+      for (const [name, shape] of Object.entries(otherShapes)) shapes.push(await time(name, shape));
     } else {
       log('segment count: not available (no countSegment)');
+    }
+    if (args.segmentsOnly) {
+      console.log(JSON.stringify({ members: generated.members, purchases: generated.orders, segmentCountMs, segmentCount, segmentShapes: shapes }));
+      return;
     }
 
     // 4. recommendations
@@ -208,6 +255,7 @@ async function main() {
         scoringToScanRatio: scoringSeconds === null || aggregateScanSeconds === 0 ? null : Math.round((scoringSeconds / aggregateScanSeconds) * 10) / 10,
         segmentCountMs,
         segmentCount,
+        segmentShapes: shapes,
         recommendSeconds,
         hitRateAt10: evaluation.hitRateAt10,
         popularityHitRateAt10: evaluation.popularityHitRateAt10,

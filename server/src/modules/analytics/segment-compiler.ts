@@ -254,13 +254,33 @@ class Compiler {
     return compareValue(holdsForZero(op, target) ? sql`coalesce(${column}, 0)` : column, op, target, sql`bigint`);
   }
 
+  /**
+   * The effective tier level (the manual level while it lasts, else the earned one, 0 without a
+   * tier row) held against the condition, spelled as plain column comparisons rather than one
+   * comparison of a coalesce(case …): the planner estimates those from the columns' statistics
+   * ("level = 2": 10 % of members) instead of guessing 0.5 % and choosing nested loops.
+   */
+  private tierCondition(condition: SegmentCondition): SQL {
+    const { now } = this.context;
+    const value = 'value' in condition ? condition.value : undefined;
+    const parts = [
+      sql`(t.manual_until > ${now} and ${compareValue(sql`t.manual_level`, condition.op, value, sql`bigint`)})`,
+      sql`((t.manual_until is null or t.manual_until <= ${now}) and ${compareValue(sql`t.level`, condition.op, value, sql`bigint`)})`,
+    ];
+    if (tierHoldsAtZero(condition)) parts.push(sql`t.member_id is null`);
+    return sql`(${sql.join(parts, sql` or `)})`;
+  }
+
   condition(condition: SegmentCondition): SQL {
     const { context } = this;
     const { field, op } = condition;
     const value = 'value' in condition ? condition.value : undefined;
     if (field in SEGMENT_NUMBER_FIELDS) {
       const numberField = field as SegmentNumberField;
-      if (numberField === 'tierLevel') this.usesTiers = true;
+      if (numberField === 'tierLevel') {
+        this.usesTiers = true;
+        return nullTest(numberColumn(numberField, context), op) ?? this.tierCondition(condition);
+      }
       else if (numberField !== 'birthdayMonth') this.usesScores = true;
       const column = numberColumn(numberField, context);
       const cast = SEGMENT_NUMBER_FIELDS[numberField].integer ? sql`bigint` : sql`float8`;
