@@ -163,3 +163,30 @@ describe('a one-off campaign run', () => {
     expect((await server.call({ method: 'GET', url: `/campaigns/${campaign.id}`, token: world4.token })).body.spentFen).toBe(6000);
   });
 });
+
+describe('the campaign worker loop', () => {
+  it('decides a due run, then idles; stopWorkers wakes it instead of waiting out the idle time', async () => {
+    const world5 = await campaignWorld(server, 'worker');
+    await addMembers(server, world5.brandId, 5);
+    const campaigns = server.app.services.campaigns;
+    await campaigns.runDue({ now: T0 }); // nothing else due: the loop sees only this test's run
+    const campaign = await createCampaign(server, world5);
+    await activate(server, world5, campaign.id);
+    // a ten-minute idle wait: a stop that waited it out would fail the test by its timeout
+    campaigns.startWorkers({ idleMs: 600_000 });
+    let stopped = false;
+    try {
+      const deadline = Date.now() + 10_000;
+      while ((await deliveriesOf(server, campaign.id)).length < 5 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await deliveriesOf(server, campaign.id)).toHaveLength(5);
+      // let the loop look once more, find nothing and go idle
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const stopping = Date.now();
+      await campaigns.stopWorkers();
+      stopped = true;
+      expect(Date.now() - stopping).toBeLessThan(2_000);
+    } finally {
+      if (!stopped) await campaigns.stopWorkers();
+    }
+  });
+});

@@ -55,6 +55,7 @@ export const BATCH_SIZE = 1000;
 export const STALE_RUN_MS = 20_000;
 /** After this many failed batches in a row a run is marked failed. */
 const MAX_BATCH_FAILURES = 5;
+/** How long the idle worker loop waits before looking for runs again (stopWorkers wakes it). */
 const WORKER_IDLE_MS = 1000;
 const EXPIRING_POINTS_DAYS = 30;
 const DEFAULT_CAP = { frequencyCapCount: 3, frequencyCapDays: 7 };
@@ -141,6 +142,18 @@ export function createCampaignsService(deps: ServiceDeps, modules: CampaignsModu
 
   let stopping = false;
   let loop: Promise<void> | null = null;
+  // the idle worker's wait, cut short by stopWorkers (as the messaging sender's loops are)
+  let wake: (() => void)[] = [];
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms).unref();
+      function done() {
+        clearTimeout(timer);
+        wake = wake.filter((w) => w !== done);
+        resolve();
+      }
+      wake.push(done);
+    });
 
   // ---- definitions ----
 
@@ -794,10 +807,14 @@ export function createCampaignsService(deps: ServiceDeps, modules: CampaignsModu
     tick,
     runDue,
 
-    /** Starts the background loop of this module in this process (main.ts, when jobs are enabled). */
-    startWorkers(): void {
+    /**
+     * Starts the background loop of this module in this process (main.ts, when jobs are enabled). `idleMs`: how
+     * long it waits when no run is due (default one second; tests).
+     */
+    startWorkers(overrides: { idleMs?: number } = {}): void {
       if (loop) return;
       stopping = false;
+      const idleMs = overrides.idleMs ?? WORKER_IDLE_MS;
       loop = (async () => {
         while (!stopping) {
           let worked = 0;
@@ -806,14 +823,15 @@ export function createCampaignsService(deps: ServiceDeps, modules: CampaignsModu
           } catch {
             // the database is unreachable or a claim failed: try again shortly
           }
-          if (worked === 0 && !stopping) await new Promise((resolve) => setTimeout(resolve, WORKER_IDLE_MS).unref());
+          if (worked === 0 && !stopping) await sleep(idleMs);
         }
       })();
     },
 
-    /** Stops it and waits for the batch in progress. */
+    /** Stops it (waking it if idle) and waits for the batch in progress. */
     async stopWorkers(): Promise<void> {
       stopping = true;
+      for (const done of [...wake]) done();
       await loop;
       loop = null;
       stopping = false;
