@@ -369,7 +369,12 @@ export async function generate(options: GenerateOptions): Promise<GenerateSummar
     if (failure) throw failure;
     bar.finish(`${totals.orders.toLocaleString('en-US')} orders`);
     debug('loaded');
-    await admin.query(`analyze members, orders, order_items, refunds, events, member_tiers, consent_events`);
+    if (triggersOff) {
+      // replica mode also silenced the triggers that keep each member's purchase summary (server migration 0007)
+      await admin.query('select rebuild_member_purchase_summaries($1)', [brand.brandId]);
+      debug('purchase summaries rebuilt');
+    }
+    await admin.query(`analyze members, orders, order_items, refunds, events, member_tiers, consent_events, member_purchase_summaries`);
     debug('analyzed');
     if (triggersOff) {
       const broken = await brokenReferences(admin, brand.brandId, marks);

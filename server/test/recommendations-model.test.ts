@@ -40,6 +40,21 @@ describe('recommendations on generated purchases', () => {
     expect(check).toEqual({ bad_amounts: 0, bad_items: 0, members: 1500 });
   });
 
+  it('leaves every buyer’s purchase summary equal to their orders (loaded with the summary triggers silenced)', async () => {
+    const [check] = await rows<{ buyers: number; summaries: number; mismatched: number }>(sql`
+      with truth as (
+        select member_id, count(*) filter (where status <> 'refunded')::int as n,
+               coalesce(sum(paid_fen - refunded_fen) filter (where status <> 'refunded'), 0)::bigint as fen,
+               min(occurred_at) filter (where status <> 'refunded') as first_at, max(occurred_at) filter (where status <> 'refunded') as last_at
+          from orders where brand_id = ${generated.brandId} group by member_id)
+      select (select count(*)::int from truth) as buyers,
+             (select count(*)::int from member_purchase_summaries where brand_id = ${generated.brandId}) as summaries,
+             (select count(*)::int from truth t full join (select * from member_purchase_summaries where brand_id = ${generated.brandId}) s using (member_id)
+               where (t.n, t.fen, t.first_at, t.last_at) is distinct from (s.order_count, s.net_paid_fen, s.first_purchase_at, s.last_purchase_at)) as mismatched`);
+    expect(check!.buyers).toBeGreaterThan(1000);
+    expect(check).toEqual({ buyers: check!.buyers, summaries: check!.buyers, mismatched: 0 });
+  });
+
   it('checks the references it loaded without triggers, and would find a broken one', async () => {
     const client = new Client({ connectionString: urlForDatabase(database.name) });
     await client.connect();
