@@ -81,6 +81,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
     member: (claims) => services.members.checkMemberClaims(claims),
   };
 
+  // Responses sent once the close has begun end their connection: Fastify answers requests that arrive while
+  // closing with 503 and `Connection: close`, and the server closes idle connections, but a request already in
+  // progress would leave its keep-alive connection open, and the close waiting the keep-alive timeout (72 s).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+
   registerErrorHandling(app);
   registerInputGuards(app);
   await app.register(cors, {
