@@ -115,7 +115,7 @@ interface ServerProcess {
 async function startServer(options: { databaseUrl: string; wechatUrl: string; dataDir: string; h5Dir: string }): Promise<ServerProcess> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const tsx = path.join(REPO, 'server', 'node_modules', '.bin', 'tsx');
+  const serverDir = path.join(REPO, 'server');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'development',
@@ -131,7 +131,10 @@ async function startServer(options: { databaseUrl: string; wechatUrl: string; da
     LOG_LEVEL: 'warn',
   };
   delete env.PGLITE_DIR;
-  const child = spawn(tsx, [path.join(REPO, 'server', 'src', 'main.ts')], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // `node --import tsx` (tsx resolved from the server's folder), not the tsx command: that one runs the server in a
+  // grandchild process, which our SIGKILL would leave running and which it kills itself when it does not acknowledge
+  // our SIGTERM within 30 ms
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(serverDir, 'src', 'main.ts')], { cwd: serverDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   mkdirSync(OUTPUT_DIR, { recursive: true });
   const log: WriteStream = createWriteStream(SERVER_LOG);
   let tail = '';

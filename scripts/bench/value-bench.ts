@@ -50,7 +50,11 @@ async function main() {
   const fake = await startFakeWechat();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(path.join(ROOT, 'server', 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'server', 'src', 'main.ts')], {
+  // `node --import tsx` (tsx resolved from the server's folder), not the tsx command: that one runs the server in a
+  // grandchild process and, when it does not acknowledge our SIGTERM within 30 ms (busy under load), kills it
+  const serverDir = path.join(ROOT, 'server');
+  const server = spawn(process.execPath, ['--import', 'tsx', path.join(serverDir, 'src', 'main.ts')], {
+    cwd: serverDir,
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -68,8 +72,19 @@ async function main() {
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const stop = () => server.exitCode === null && server.kill('SIGTERM');
-  process.on('exit', stop);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
+  const running = () => server.exitCode === null && server.signalCode === null;
+  // last resort, if we end some other way: no server left behind
+  process.on('exit', () => running() && server.kill('SIGKILL'));
+  /** SIGTERM, and wait for the server to finish its shutdown (before bench-value.mjs stops the database). */
+  const stop = async () => {
+    if (!running()) return;
+    server.kill('SIGTERM');
+    const timer = setTimeout(() => server.kill('SIGKILL'), 30_000);
+    const { code, signal } = await exited;
+    clearTimeout(timer);
+    if (code !== 0) process.stderr.write(`the server exited with ${signal ?? code} when stopped\n`);
+  };
   try {
     const http = createHttpClient(base);
     for (let i = 0; ; i++) {
@@ -169,7 +184,7 @@ async function main() {
       }),
     );
   } finally {
-    stop();
+    await stop();
     await fake.close();
   }
 }

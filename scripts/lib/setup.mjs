@@ -11,12 +11,22 @@ export function log(message) {
   process.stdout.write(`\x1b[36m[memberloop]\x1b[0m ${message}\n`);
 }
 
+/** The children of run() that have not exited yet (start.mjs stops them when it is stopped mid-way). */
+export const runningCommands = new Set();
+
 /** Runs a command with inherited output; resolves with its exit code. */
 export function run(command, args, options = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    runningCommands.add(child);
+    child.on('error', (error) => {
+      runningCommands.delete(child);
+      reject(error);
+    });
+    child.on('exit', (code, signal) => {
+      runningCommands.delete(child);
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /**
- * Real server processes for the process-level tests: `tsx src/main.ts` with its configuration in environment
- * variables, as `npm start` and a deployment run it, on a database the test made. Its JSON log lines are kept
- * so a test can count what each process did.
+ * Real server processes for the process-level tests: `node --import tsx src/main.ts` with its configuration in
+ * environment variables, as `npm start` and a deployment run it, on a database the test made. Its JSON log lines
+ * are kept so a test can count what each process did.
  */
 
 const SERVER_DIR = path.join(__dirname, '..', '..');
