@@ -7,6 +7,13 @@ import { startThrowawayPostgres } from './lib/postgres.mjs';
 await ensurePnpm();
 await installDependencies();
 const postgres = await startThrowawayPostgres();
+// Ctrl-C reaches the benchmark too (same process group); the throwaway server must not outlive it
+const stop = () => {
+  postgres.stop();
+  process.exit(130);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
 let code = 1;
 try {
   code = await run(path.join(ROOT, 'scripts', 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'scripts', 'bench', 'value-bench.ts')], {
