@@ -95,6 +95,10 @@ function numberColumn(field: SegmentNumberField, context: CompileContext): SQL {
   }
 }
 
+/** Whether the compiler knows the brand has no purchase after `instant` (see CompileContext.latestPurchaseAt). */
+const noPurchaseAfter = ({ latestPurchaseAt }: CompileContext, instant: Date): boolean =>
+  latestPurchaseAt === null || (latestPurchaseAt !== undefined && latestPurchaseAt <= instant);
+
 /** Whether a count or amount condition holds for 0, the figure of a member without rows. */
 const holdsForZero = (op: string, target: unknown): boolean =>
   op === 'between' ? (target as number[])[0]! <= 0 && 0 <= (target as number[])[1]! : compareHolds(op as CompareOp, 0, target as number);
@@ -217,13 +221,12 @@ class Compiler {
     if (period.lastDays !== undefined) {
       // the window ends now: a last purchase inside it settles it; one after now (a pinned clock) needs the probe
       const from = new Date(context.now.getTime() - period.lastDays * DAY_MS);
-      const nothingAfterNow = context.latestPurchaseAt !== undefined && (context.latestPurchaseAt === null || context.latestPurchaseAt <= context.now);
-      if (nothingAfterNow) return sql`ps.last_purchase_at > ${from}`;
+      if (noPurchaseAfter(context, context.now)) return sql`ps.last_purchase_at > ${from}`;
       return sql`ps.last_purchase_at > ${from} and (ps.last_purchase_at <= ${context.now} or ${probe()})`;
     }
     // a window whose end is after the brand's latest purchase is open at that end ("since September 1st")
-    const latest = context.latestPurchaseAt;
-    const to = period.to !== undefined && !(latest !== undefined && (latest === null || latest < new Date(period.to))) ? new Date(period.to) : undefined;
+    const end = period.to === undefined ? undefined : new Date(period.to);
+    const to = end && !noPurchaseAfter(context, new Date(end.getTime() - 1)) ? end : undefined;
     const parts: SQL[] = [];
     if (period.from !== undefined) parts.push(sql`ps.last_purchase_at >= ${new Date(period.from)}`);
     if (to !== undefined) parts.push(sql`ps.first_purchase_at < ${to}`);
@@ -281,7 +284,7 @@ class Compiler {
         this.usesTiers = true;
         return nullTest(numberColumn(numberField, context), op) ?? this.tierCondition(condition);
       }
-      else if (numberField !== 'birthdayMonth') this.usesScores = true;
+      if (numberField !== 'birthdayMonth') this.usesScores = true;
       const column = numberColumn(numberField, context);
       const cast = SEGMENT_NUMBER_FIELDS[numberField].integer ? sql`bigint` : sql`float8`;
       return nullTest(column, op) ?? compareValue(column, op, value, cast);
@@ -394,9 +397,7 @@ function conditionsOf(filter: SegmentFilter): SegmentCondition[] {
 
 /** Whether a required condition can only hold for a member with purchases (a summary row). */
 function needsPurchases(condition: SegmentCondition): boolean {
-  if (condition.field === 'purchaseCount' && condition.period) return !holdsForZero(condition.op, condition.value);
-  if (condition.field === 'purchaseCount' || condition.field === 'purchaseAmountFen') return !condition.period && !holdsForZero(condition.op, condition.value);
-  return false;
+  return (condition.field === 'purchaseCount' || condition.field === 'purchaseAmountFen') && !holdsForZero(condition.op, condition.value);
 }
 
 type StartingTable = 'members' | 'scores' | 'tiers' | 'summary';
@@ -409,9 +410,8 @@ type StartingTable = 'members' | 'scores' | 'tiers' | 'summary';
  * there instead, and "the member is active" becomes an anti-join with the partial index of the few
  * members who are not (members_inactive_idx) instead of a visit to each candidate's member row.
  */
-function startingTable(filter: SegmentFilter): StartingTable {
+function startingTable(filter: SegmentFilter, required: SegmentCondition[]): StartingTable {
   if (conditionsOf(filter).some((condition) => PROFILE_FIELDS.has(condition.field))) return 'members';
-  const required = requiredConditions(filter);
   const strict = (condition: SegmentCondition) => condition.op !== 'isNull';
   if (required.some((condition) => SCORE_FIELDS.has(condition.field) && strict(condition))) return 'scores';
   if (required.some((condition) => !tierHoldsAtZero(condition))) return 'tiers';
@@ -428,9 +428,9 @@ const STARTING: Record<StartingTable, { table: SQL; alias: SQL; memberId: SQL }>
 
 /** Compiles a filter that segmentFilterProblems() found valid. */
 export function compileSegmentFilter(filter: SegmentFilter, context: CompileContext): CompiledSegment {
-  const start = startingTable(filter);
-  const { table, alias, memberId } = STARTING[start];
   const required = requiredConditions(filter);
+  const start = startingTable(filter, required);
+  const { table, alias, memberId } = STARTING[start];
   const compiler = new Compiler(context, required.some((condition) => !PERIOD_FIGURES.has(condition.field)), memberId);
   const predicate = compiler.node(filter, false);
   const brandId = context.brandId;

@@ -23,6 +23,7 @@ import { AppError, isAppError, validationFailed } from '../../http/errors';
 import { runOnce, type IdempotencyKey } from '../../http/idempotency';
 // a saved segment's members come as SQL from analytics.steps.segmentSql, joined into the run's member batches
 import type { AnalyticsService, CompiledSegment } from '../analytics';
+import { wakeableSleep } from '../../jobs/wakeable-sleep';
 import { auditActor, recordAudit } from '../audit';
 import type { CouponsService } from '../coupons';
 import type { MembersService } from '../members';
@@ -142,18 +143,8 @@ export function createCampaignsService(deps: ServiceDeps, modules: CampaignsModu
 
   let stopping = false;
   let loop: Promise<void> | null = null;
-  // the idle worker's wait, cut short by stopWorkers (as the messaging sender's loops are)
-  let wake: (() => void)[] = [];
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms).unref();
-      function done() {
-        clearTimeout(timer);
-        wake = wake.filter((w) => w !== done);
-        resolve();
-      }
-      wake.push(done);
-    });
+  // the idle worker's wait, cut short by stopWorkers
+  const idle = wakeableSleep();
 
   // ---- definitions ----
 
@@ -238,10 +229,9 @@ export function createCampaignsService(deps: ServiceDeps, modules: CampaignsModu
 
   /** The audience after `cursor` in member-id order, as SQL selecting member_id, trigger_ref, extra. */
   function audienceSql(scope: RunScope, cursor: string | null) {
-    const { campaign, at, segment, timeZone } = scope;
+    const { campaign, at, segment: compiled, timeZone } = scope;
     const brandId = campaign.brandId;
     const after = cursor ?? '';
-    const compiled = segment;
     const segmentCheck = compiled ? sql`and exists (select 1 ${compiled.body} and ${compiled.memberId} = a.member_id)` : sql``;
     const trigger = campaign.trigger as CampaignTrigger | null;
     if (campaign.kind !== 'triggered' || !trigger) {
@@ -823,7 +813,7 @@ export function createCampaignsService(deps: ServiceDeps, modules: CampaignsModu
           } catch {
             // the database is unreachable or a claim failed: try again shortly
           }
-          if (worked === 0 && !stopping) await sleep(idleMs);
+          if (worked === 0 && !stopping) await idle.sleep(idleMs);
         }
       })();
     },
@@ -831,7 +821,7 @@ export function createCampaignsService(deps: ServiceDeps, modules: CampaignsModu
     /** Stops it (waking it if idle) and waits for the batch in progress. */
     async stopWorkers(): Promise<void> {
       stopping = true;
-      for (const done of [...wake]) done();
+      idle.wakeAll();
       await loop;
       loop = null;
       stopping = false;

@@ -26,6 +26,7 @@ import { DEFAULT_QUIET_END, DEFAULT_QUIET_START } from './quiet-hours';
 import { validateContent, type ContentProblem } from './render';
 import { createSender, DEFAULT_CHANNEL_ORDER, emptySummary, type SendSummary } from './sender';
 import { smsProviderRegistry, type SmsProvider } from './sms-provider';
+import { wakeableSleep } from '../../jobs/wakeable-sleep';
 
 /** One message for one member, as the campaigns module (or any module) hands it over. */
 export interface EnqueueMessage {
@@ -108,10 +109,9 @@ function toOutboxEntry(row: repo.OutboxRow): OutboxEntry {
 export type MessagingService = ReturnType<typeof createMessagingService>;
 
 export function createMessagingService({ db, clock, wechat, config }: ServiceDeps, options: MessagingOptions = {}) {
-  const settings: { -readonly [K in keyof typeof MESSAGING_DEFAULTS]: number } = { ...MESSAGING_DEFAULTS };
-  for (const key of Object.keys(MESSAGING_DEFAULTS) as (keyof typeof MESSAGING_DEFAULTS)[]) {
-    settings[key] = options[key] ?? config.messaging[key];
-  }
+  const settings = Object.fromEntries(
+    (Object.keys(MESSAGING_DEFAULTS) as (keyof typeof MESSAGING_DEFAULTS)[]).map((key) => [key, options[key] ?? config.messaging[key]]),
+  ) as Record<keyof typeof MESSAGING_DEFAULTS, number>;
   const logger = options.logger ?? pino({ ...loggerOptions(config.logLevel), name: 'messaging' });
   const smsProviders = smsProviderRegistry(options.smsProviders);
   const defaultSmsProvider = options.smsProvider ?? config.messaging.smsProvider;
@@ -197,17 +197,7 @@ export function createMessagingService({ db, clock, wechat, config }: ServiceDep
 
   let stopping = false;
   let loops: Promise<void>[] = [];
-  let wake: (() => void)[] = [];
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = wake.filter((w) => w !== done);
-        resolve();
-      }
-      wake.push(done);
-    });
+  const idle = wakeableSleep();
 
   /** Sends due rows, batch after batch, until none is due or `limit` rows were handled. */
   async function sendDue(input: { now?: Date; limit?: number; batchSize?: number } = {}): Promise<SendSummary> {
@@ -241,7 +231,7 @@ export function createMessagingService({ db, clock, wechat, config }: ServiceDep
       } catch (error) {
         logger.error({ err: error, worker }, 'outbox batch failed; it will be claimed again');
       }
-      if (!stopping) await sleep(settings.pollIntervalMs);
+      if (!stopping) await idle.sleep(settings.pollIntervalMs);
     }
   }
 
@@ -295,7 +285,7 @@ export function createMessagingService({ db, clock, wechat, config }: ServiceDep
     /** Stops the loops and waits for the batches in progress to commit. */
     async stopWorkers(): Promise<void> {
       stopping = true;
-      for (const done of [...wake]) done();
+      idle.wakeAll();
       await Promise.all(loops);
       loops = [];
     },
